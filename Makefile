@@ -1,0 +1,43 @@
+# Two commands do everything (see README.md):
+#   make run   set up and serve the site on http://127.0.0.1:8000 (SQLite, seed content)
+#   make test  set up and run the whole test suite (real Chromium included)
+# A second run is quick: the virtual environment is rebuilt only when requirements.txt changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-requirements
+
+.PHONY: run test setup chromium
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)." % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	cp requirements.txt $(STAMP)
+
+setup: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_seed_content
+
+run: setup
+	@echo ""
+	@echo "Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/"
+	@echo "To create an admin user, run in another terminal: $(BIN)/python manage.py createsuperuser"
+	@echo ""
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Browser tests drive Debian's Chromium; install it when we can, otherwise say what to do.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Chromium at /usr/bin/chromium: install it with 'sudo apt-get install chromium', then run make test again."; \
+	    exit 1; \
+	  fi; }
+
+test: $(STAMP) chromium
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} $(BIN)/python -m pytest $(PYTEST_ARGS)

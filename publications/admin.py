@@ -1,0 +1,104 @@
+"""Editors' admin for publications, partner organisations and the site texts."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .models import PartnerOrganisation, Publication, SiteContent
+
+
+def thumbnail(image_field, alt=""):
+    if not image_field:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" class="admin-thumbnail" width="48" loading="lazy">',
+        image_field.url,
+        alt,
+    )
+
+
+class PublicationYearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("publication_date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(publication_date__year=int(self.value()))
+        return queryset
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    list_display = (
+        "cover_thumbnail",
+        "title",
+        "kind",
+        "publication_date",
+        "status",
+        "publish_at",
+        "featured",
+    )
+    list_display_links = ("cover_thumbnail", "title")
+    list_filter = ("kind", "status", PublicationYearFilter, "featured")
+    search_fields = ("title", "summary", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "publication_date"
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "kind", "publication_date", "summary", "body")}),
+        ("Front cover", {"fields": ("cover", "cover_alt")}),
+        ("Files and links", {"fields": ("pdf", "external_url")}),
+        (
+            "Publishing",
+            {"fields": ("status", "publish_at", "featured", "hero_label", "created_at", "updated_at")},
+        ),
+    )
+
+    @admin.display(description="Cover")
+    def cover_thumbnail(self, obj):
+        return thumbnail(obj.cover)
+
+
+@admin.register(PartnerOrganisation)
+class PartnerOrganisationAdmin(admin.ModelAdmin):
+    list_display = ("logo_thumbnail", "name", "website", "order", "active")
+    list_display_links = ("logo_thumbnail", "name")
+    list_editable = ("order", "active")
+    list_filter = ("active",)
+    search_fields = ("name", "description")
+
+    @admin.display(description="Logo")
+    def logo_thumbnail(self, obj):
+        return thumbnail(obj.logo)
+
+
+@admin.register(SiteContent)
+class SiteContentAdmin(admin.ModelAdmin):
+    """One record only: the list goes straight to it; no add, no delete."""
+
+    fieldsets = (
+        (None, {"fields": ("site_name",)}),
+        ("Hero banner", {"fields": ("hero_title", "hero_lead")}),
+        ("About", {"fields": ("about_heading", "about_text")}),
+    )
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SiteContent.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if SiteContent.exists():
+            return redirect(
+                reverse("admin:publications_sitecontent_change", args=[SiteContent.SINGLETON_PK])
+            )
+        return redirect(reverse("admin:publications_sitecontent_add"))
+
+    def get_actions(self, request):
+        return {}

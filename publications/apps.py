@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class PublicationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "publications"
+
+    def ready(self):
+        from .editors import sync_editors_group
+
+        post_migrate.connect(sync_editors_group, dispatch_uid="publications.sync_editors_group")

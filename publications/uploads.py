@@ -1,0 +1,162 @@
+"""Checks and storage names for files editors upload: cover images, logos and PDFs.
+
+Files are judged by their content (Pillow, pypdf), never by their name, and stored under
+a name derived from their content so a changed file always gets a new URL (which lets the
+media server mark files as cacheable forever).
+"""
+
+import hashlib
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+from django.utils.text import slugify
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+# Pillow format name -> file extension used when storing.
+ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def _rewind(file):
+    if hasattr(file, "seek"):
+        file.seek(0)
+
+
+def inspect_image(file):
+    """Return the Pillow format of an uploaded image, or raise ValidationError."""
+    if file.size > settings.MAX_IMAGE_UPLOAD_BYTES:
+        raise ValidationError(
+            "This image is %(size)s; the largest image accepted is %(limit)s. "
+            "Export a smaller version (for example 3000 pixels on the longest side).",
+            code="image_too_large",
+            params={
+                "size": filesizeformat(file.size),
+                "limit": filesizeformat(settings.MAX_IMAGE_UPLOAD_BYTES),
+            },
+        )
+    _rewind(file)
+    try:
+        with Image.open(file) as image:
+            image_format = image.format
+            width, height = image.size
+            if image_format not in ALLOWED_IMAGE_FORMATS:
+                raise ValidationError(
+                    "This file is a %(format)s image; only JPEG, PNG and WebP images are accepted.",
+                    code="image_format",
+                    params={"format": image_format or "unknown"},
+                )
+            if width * height > settings.MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    "This image is %(width)s × %(height)s pixels; images may have at most "
+                    "%(limit)s million pixels.",
+                    code="image_too_many_pixels",
+                    params={
+                        "width": width,
+                        "height": height,
+                        "limit": settings.MAX_IMAGE_PIXELS // 1_000_000,
+                    },
+                )
+            image.verify()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            "This image has far too many pixels to be processed safely.",
+            code="image_too_many_pixels",
+        )
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            "This file is not a readable JPEG, PNG or WebP image (whatever its name says).",
+            code="image_invalid",
+        )
+    finally:
+        _rewind(file)
+    return image_format
+
+
+def validate_image_upload(file):
+    # Files already stored were checked when they were uploaded.
+    if getattr(file, "_committed", False):
+        return
+    inspect_image(file)
+
+
+def inspect_pdf(file):
+    """Return the number of pages of an uploaded PDF, or raise ValidationError."""
+    if file.size > settings.MAX_PDF_UPLOAD_BYTES:
+        raise ValidationError(
+            "This PDF is %(size)s; the largest PDF accepted is %(limit)s.",
+            code="pdf_too_large",
+            params={
+                "size": filesizeformat(file.size),
+                "limit": filesizeformat(settings.MAX_PDF_UPLOAD_BYTES),
+            },
+        )
+    _rewind(file)
+    try:
+        if file.read(5) != b"%PDF-":
+            raise ValidationError(
+                "This file is not a PDF document (whatever its name says).", code="pdf_invalid"
+            )
+        _rewind(file)
+        return len(PdfReader(file).pages)
+    except ValidationError:
+        raise
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        raise ValidationError(
+            "This PDF is damaged and cannot be read; export it again and re-upload it.",
+            code="pdf_invalid",
+        )
+    finally:
+        _rewind(file)
+
+
+def validate_pdf_upload(file):
+    if getattr(file, "_committed", False):
+        return
+    inspect_pdf(file)
+
+
+@deconstructible
+class ContentAddressedPath:
+    """`upload_to` that names a file `<folder>/<slug>-<sha256 prefix>.<ext>`.
+
+    The name changes whenever the content does, so the media server can let browsers
+    cache files for a year. For images the extension comes from the detected format, so a
+    JPEG uploaded as `cover.png` is stored (and served) as a JPEG.
+    """
+
+    def __init__(self, folder, field_name):
+        self.folder = folder
+        self.field_name = field_name
+
+    def __call__(self, instance, filename):
+        upload = getattr(instance, self.field_name).file
+        stem = slugify(PurePath(filename).stem)[:60] or "file"
+        extension = PurePath(filename).suffix.lower().lstrip(".")
+        _rewind(upload)
+        try:
+            with Image.open(upload) as image:
+                extension = ALLOWED_IMAGE_FORMATS.get(image.format, extension)
+        except (UnidentifiedImageError, OSError, ValueError):
+            pass
+        return f"{self.folder}/{stem}-{content_digest(upload)}.{extension}"
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, ContentAddressedPath)
+            and (other.folder, other.field_name) == (self.folder, self.field_name)
+        )
+
+
+def content_digest(file):
+    digest = hashlib.sha256()
+    _rewind(file)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    _rewind(file)
+    return digest.hexdigest()[:16]

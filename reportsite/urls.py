@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from .media import serve_media
+
+admin.site.site_header = "International AI Safety Report — editors"
+admin.site.site_title = "Report editors"
+admin.site.index_title = "Site content"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    re_path(r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), serve_media),
+    path("", include("publications.urls")),
+]

@@ -1,0 +1,142 @@
+"""Shared fixtures: real images made with Pillow, publications, editors, and real Chromium."""
+
+import datetime
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+# pytest-django's live_server with Playwright's sync API (tests only, never in settings).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests run without collectstatic; the manifest storage is exercised by the deploy checks.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Chromium is missing: install Debian's chromium (apt-get install chromium) "
+            "or run `make test`, which installs it.",
+            pytrace=False,
+        )
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+def image_bytes(width=400, height=566, image_format="PNG", colour=(11, 37, 69)):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_upload():
+    """An uploaded file as the admin receives it: a real image unless told otherwise."""
+
+    def make(name="cover.png", content=None, content_type="image/png", **image):
+        if content is None:
+            content = image_bytes(**image)
+        return SimpleUploadedFile(name, content, content_type=content_type)
+
+    return make
+
+
+@pytest.fixture
+def make_publication(db, make_upload):
+    from publications.models import Publication
+
+    counter = iter(range(1, 100_000))
+
+    def make(**fields):
+        number = next(counter)
+        defaults = {
+            "title": f"Publication {number}",
+            "slug": f"publication-{number}",
+            "kind": Publication.Kind.KEY_UPDATE,
+            "publication_date": datetime.date(2025, 1, 1) + datetime.timedelta(days=number),
+            "summary": f"Summary of publication {number}.",
+            "cover_alt": f"Front cover of publication {number}",
+            "status": Publication.Status.PUBLISHED,
+            "publish_at": timezone.now() - datetime.timedelta(hours=1),
+        }
+        defaults.update(fields)
+        publication = Publication(**defaults)
+        if not publication.cover:
+            publication.cover = make_upload(f"cover-{number}.png")
+        publication.save()
+        return publication
+
+    return make
+
+
+@pytest.fixture
+def make_partner(db, make_upload):
+    from publications.models import PartnerOrganisation
+
+    def make(**fields):
+        defaults = {
+            "name": "Partner",
+            "website": "https://partner.example/",
+            "logo_alt": "Partner logo",
+        }
+        defaults.update(fields)
+        partner = PartnerOrganisation(**defaults)
+        partner.logo = make_upload("logo.png", width=300, height=100)
+        partner.save()
+        return partner
+
+    return make
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    from publications.editors import sync_editors_group
+
+    user = django_user_model.objects.create_user(
+        username="editor", password="correct horse battery staple", is_staff=True
+    )
+    user.groups.add(sync_editors_group())
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "editor", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302, "the editor could not log in"
+    return client
