@@ -52,7 +52,7 @@ class PublicationAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "publication_date", "summary", "body")}),
         ("Front cover", {"fields": ("cover", "cover_alt")}),
-        ("Files and links", {"fields": ("pdf", "external_url")}),
+        ("Files, links and media", {"fields": ("pdf", "external_url", "video_url")}),
         (
             "Publishing",
             {"fields": ("status", "publish_at", "featured", "hero_label", "created_at", "updated_at")},

@@ -62,6 +62,12 @@ class Publication(models.Model):
     external_url = models.URLField(
         "external link", blank=True, help_text="For example the version on arXiv."
     )
+    video_url = models.URLField(
+        "embedded video",
+        blank=True,
+        help_text="A YouTube or Vimeo address. Visitors see a placeholder until they allow "
+        "embedded external content.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         "publish time",
