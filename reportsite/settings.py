@@ -110,3 +110,10 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=25 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
 MAX_PDF_UPLOAD_BYTES = env.int("MAX_PDF_UPLOAD_BYTES", default=100 * 1024 * 1024)
+
+# Optional third parties, gated by the consent app. Analytics is off while unset
+# (e.g. a self-hosted Matomo or Plausible script URL and site id).
+ANALYTICS_SCRIPT_URL = env.str("ANALYTICS_SCRIPT_URL", default="")
+ANALYTICS_SITE_ID = env.str("ANALYTICS_SITE_ID", default="")
+# Origins whose players may be embedded once a visitor allows embedded content.
+EMBED_FRAME_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
