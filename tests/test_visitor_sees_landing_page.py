@@ -120,3 +120,12 @@ def test_media_urls_never_list_folders_or_escape_the_media_folder(client, make_p
 def test_media_refuses_writes(client, make_publication):
     publication = make_publication()
     assert client.post(publication.cover.url).status_code == 405
+
+
+def test_server_error_page_is_styled_and_needs_no_database(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html and "Skip to main content" in html
