@@ -56,7 +56,9 @@ def _wants_json(request):
 
 def _refuse(request, status, message):
     if _wants_json(request):
-        response = JsonResponse({"error": message}, status=status)
+        response = JsonResponse(
+            {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
     else:
         response = render(
             request, "consent/error.html", {"message": message}, status=status
