@@ -186,12 +186,13 @@ def _export_peak(tmp_path):
 
 
 def test_export_memory_does_not_grow_with_the_number_of_records(tmp_path):
-    make_records(2500)
+    # Both sizes span several 2000-record chunks, so both reach the steady state.
+    make_records(4500)
     small = _export_peak(tmp_path)
-    make_records(5000)
+    make_records(9000)
     large = _export_peak(tmp_path)
-    print(f"export peak memory: {small / 1e6:.2f} MB for 2500 records, "
-          f"{large / 1e6:.2f} MB for 7500")
+    print(f"export peak memory: {small / 1e6:.2f} MB for 4500 records, "
+          f"{large / 1e6:.2f} MB for 13500")
     # Three times as many records need no more memory (records stream in fixed chunks).
     assert large < small * 1.3, (small, large)
-    assert sum(1 for _ in (tmp_path / "peak.jsonl").open()) == 7500
+    assert sum(1 for _ in (tmp_path / "peak.jsonl").open()) == 13500
