@@ -141,7 +141,10 @@ def policy(request):
     state = get_state(request)
     history = []
     if state.consent_id:
-        history = list(ConsentRecord.objects.filter(consent_id=state.consent_id)[:100])
+        names = {purpose.slug: purpose.name for purpose in state.purposes}
+        for entry in ConsentRecord.objects.filter(consent_id=state.consent_id)[:100]:
+            entry.named_choices = [(names.get(slug, slug), on) for slug, on in entry.choices.items()]
+            history.append(entry)
     return render(
         request,
         "consent/policy.html",

@@ -86,8 +86,11 @@
       input.value = data.shown;
     });
     if (data.embeds) {
+      // Focus follows the player that replaced the "Always allow" button that had it.
+      var active = document.activeElement;
+      var focusedFigure = active && active.closest ? active.closest("[data-consent-embed]") : null;
       document.querySelectorAll("[data-consent-embed]").forEach(function (figure) {
-        showEmbed(figure, false);
+        showEmbed(figure, figure === focusedFigure);
       });
     }
     if (data.analytics && !document.querySelector("[data-consent-analytics]")) {
