@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import overview
 from .export import csv_lines
-from .models import ConsentRecord, PolicyVersion, Purpose
+from .models import ConsentRecord, PolicyVersion, Purpose, ShownTexts
 
 OVERVIEW_PERMISSION = "consent.view_consent_overview"
 
@@ -160,3 +160,28 @@ class ConsentRecordAdmin(admin.ModelAdmin):
             "chart": overview.chart(weeks),
         }
         return TemplateResponse(request, "admin/consent/consentrecord/overview.html", context)
+
+
+@admin.register(ShownTexts)
+class ShownTextsAdmin(admin.ModelAdmin):
+    """What a record's texts fingerprint stands for: the banner and purposes as shown."""
+
+    list_display = ["fingerprint", "first_used"]
+    search_fields = ["fingerprint"]
+    readonly_fields = ["fingerprint", "content", "first_used"]
+
+    # Whoever may read the records may read what their fingerprints stand for.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("consent.view_consentrecord")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

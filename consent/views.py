@@ -1,10 +1,12 @@
 """Public views of the consent app: the consent endpoint and the privacy (cookie policy) page."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import is_same_domain, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -40,11 +42,27 @@ def cross_site_reason(request):
         )
     if fetch_site is not None and fetch_site.strip().lower() not in SAFE_FETCH_SITES:
         return "Cross-site requests cannot change your cookie choices."
-    if origin is not None:
-        own = f"{request.scheme}://{request.get_host()}"
-        if origin.rstrip("/") != own and origin.rstrip("/") not in settings.CSRF_TRUSTED_ORIGINS:
-            return "Cross-site requests cannot change your cookie choices."
+    if origin is not None and not _trusted_origin(request, origin.strip().rstrip("/")):
+        return "Cross-site requests cannot change your cookie choices."
     return ""
+
+
+def _trusted_origin(request, origin):
+    """This site's own origin, or one of CSRF_TRUSTED_ORIGINS (wildcards as Django reads them)."""
+    if origin == f"{request.scheme}://{request.get_host()}":
+        return True
+    parsed = urlsplit(origin)
+    for trusted in settings.CSRF_TRUSTED_ORIGINS:
+        if "*" not in trusted:
+            if origin == trusted.rstrip("/"):
+                return True
+            continue
+        pattern = urlsplit(trusted)
+        if parsed.scheme == pattern.scheme and is_same_domain(
+            parsed.netloc, pattern.netloc.lstrip("*")
+        ):
+            return True
+    return False
 
 
 def _wants_json(request):

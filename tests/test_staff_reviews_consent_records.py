@@ -50,6 +50,7 @@ def test_editors_manage_purposes_and_policy_versions_but_never_see_records(edito
     assert editor_client.get("/admin/consent/policyversion/add/").status_code == 200
     assert editor_client.get("/admin/consent/consentrecord/").status_code == 403
     assert editor_client.get("/admin/consent/consentrecord/overview/").status_code == 403
+    assert editor_client.get("/admin/consent/showntexts/").status_code == 403
     index = editor_client.get("/admin/").content.decode()
     assert "Purposes" in index and "Consent records" not in index
 
@@ -147,3 +148,12 @@ def test_weekly_overview_shows_the_share_who_allowed_each_purpose(officer_client
     assert page.context["weeks"][0]["visitors"] == 0
     assert Purpose.objects.filter(required=False).count() == len(page.context["chart"]["lines"])
     assert b"Weekly overview" in officer_client.get("/admin/consent/consentrecord/").content
+
+
+def test_the_texts_behind_a_fingerprint_are_readable_with_the_records(officer_client, client):
+    from consent.models import ShownTexts
+
+    ShownTexts.objects.create(fingerprint="ab" * 32, content={"title": "Use of personal data"})
+    page = officer_client.get(f"/admin/consent/showntexts/{'ab' * 32}/change/")
+    assert page.status_code == 200 and b"Use of personal data" in page.content
+    assert officer_client.get(f"/admin/consent/showntexts/{'ab' * 32}/delete/").status_code == 403

@@ -73,10 +73,16 @@ def test_post_without_origin_or_fetch_metadata_is_refused(client):
 
 
 def test_trusted_origins_are_accepted(client, settings):
-    settings.CSRF_TRUSTED_ORIGINS = ["https://www.example.org"]
-    response = form(client, {"action": "decline"}, headers={"Origin": "https://www.example.org"})
-    assert response.status_code == 303
-    assert ConsentRecord.objects.count() == 1
+    settings.CSRF_TRUSTED_ORIGINS = ["https://www.example.org", "https://*.example.net"]
+    for origin in ("https://www.example.org", "https://news.example.net"):
+        response = form(client, {"action": "decline"}, headers={"Origin": origin})
+        assert response.status_code == 303
+    assert ConsentRecord.objects.count() == 2
+    for origin in ("http://www.example.org", "https://example.org.evil.example",
+                   "http://news.example.net", "https://www.example.org:8443"):
+        response = form(client, {"action": "decline"}, headers={"Origin": origin})
+        assert response.status_code == 403, origin
+    assert ConsentRecord.objects.count() == 2
 
 
 @pytest.mark.parametrize(
