@@ -21,6 +21,19 @@ from .models import ConsentRecord, PolicyVersion, Purpose, ShownTexts
 OVERVIEW_PERMISSION = "consent.view_consent_overview"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The proof is never added, changed or deleted through the site."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Purpose)
 class PurposeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "required", "order"]
@@ -80,7 +93,7 @@ class PolicyVersionFilter(admin.SimpleListFilter):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "created_at", "consent_id", "action", "policy_version",
                     "choice_summary", "gpc", "path"]
     list_filter = [("created_at", admin.DateFieldListFilter), "action", PolicyVersionFilter,
@@ -105,14 +118,6 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     def choice_summary(self, record):
         return ", ".join(f"{slug} {'on' if on else 'off'}" for slug, on in record.choices.items())
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -163,7 +168,7 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShownTexts)
-class ShownTextsAdmin(admin.ModelAdmin):
+class ShownTextsAdmin(ReadOnlyAdmin):
     """What a record's texts fingerprint stands for: the banner and purposes as shown."""
 
     list_display = ["fingerprint", "first_used"]
@@ -177,11 +182,3 @@ class ShownTextsAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return self.has_view_permission(request)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
