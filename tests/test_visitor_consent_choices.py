@@ -295,3 +295,21 @@ def test_the_records_of_a_busy_day_verify(client):
         post(client, {"action": action})
     assert chain.verify().ok
     assert uuid.UUID(str(ConsentRecord.objects.first().consent_id))
+
+
+def test_consent_markup_needs_no_inline_script_or_style(client, make_publication, analytics):
+    """A strict Content-Security-Policy must not break the banner, dialog or embeds."""
+    import re
+
+    make_publication(slug="with-video", video_url=VIDEO)
+    pages = []
+    for decided in (False, True):
+        if decided:
+            post(client, {"action": "save", "purpose-analytics": "on"})
+        for url in ("/", "/privacy/", "/publication/with-video/"):
+            pages.append(client.get(url, headers={"Sec-GPC": "1"}).content.decode())
+    pages.append(post(client, {"action": "nonsense"}).content.decode())
+    for html in pages:
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+        assert not re.search(r"\sstyle\s*=", html)
+        assert not re.search(r"\son[a-z]+\s*=", html)

@@ -104,7 +104,11 @@
     announce(data.message);
   }
 
+  // Browsers without SubmitEvent.submitter still say which button was pressed.
+  var lastSubmitter = null;
+
   document.addEventListener("click", function (event) {
+    lastSubmitter = event.target.closest("button[type=submit]");
     var trigger = event.target.closest("[data-consent-open]");
     if (trigger && openDialog(trigger)) {
       event.preventDefault();
@@ -119,7 +123,7 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target.closest("form[data-consent-form]");
-    var submitter = event.submitter;
+    var submitter = event.submitter || lastSubmitter;
     if (!form || (submitter && submitter.getAttribute("formmethod") === "dialog")) return;
     event.preventDefault();
     var data = new FormData(form);
