@@ -107,12 +107,15 @@ def test_200_simultaneous_decisions_all_become_records_on_sqlite(server_on_sqlit
     assert "database is locked" not in server_log
     assert "Traceback" not in server_log
 
-    count = subprocess.run(
+    counts = subprocess.run(
         [sys.executable, str(PROJECT / "manage.py"), "shell", "-c",
-         "from consent.models import ConsentRecord; print(ConsentRecord.objects.count())"],
+         "from consent.models import *; print(ConsentRecord.objects.count(), "
+         "','.join(Purpose.objects.values_list('slug', flat=True)), "
+         "PolicyVersion.objects.current().number)"],
         env=env, cwd=PROJECT, capture_output=True, text=True, check=True,
     )
-    assert count.stdout.strip().splitlines()[-1] == str(POSTS)
+    # Also shows that migrating a fresh database seeds the purposes and policy version 1.
+    assert counts.stdout.strip().splitlines()[-1] == f"{POSTS} functional,embeds,analytics 1"
     verified = subprocess.run(
         [sys.executable, str(PROJECT / "manage.py"), "verify_consent_records"],
         env=env, cwd=PROJECT, capture_output=True, text=True,
