@@ -2,5 +2,13 @@ from django.apps import AppConfig
 
 
 class ConsentConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'consent'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "consent"
+    verbose_name = "Consent and privacy"
+
+    def ready(self):
+        from publications.editors import register_editor_models
+
+        # Editors word the purposes and publish policy versions; consent records are
+        # personal data and need the dedicated permissions (see ConsentRecord.Meta).
+        register_editor_models(("consent", "purpose"), ("consent", "policyversion"))

@@ -76,6 +76,17 @@ WSGI_APPLICATION = "reportsite.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many concurrent writers (consent records) on one file: readers never block the
+    # writer (WAL), writers queue at BEGIN instead of failing mid-transaction with
+    # "database is locked" (IMMEDIATE), and wait up to 20 s for their turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -117,3 +128,13 @@ ANALYTICS_SCRIPT_URL = env.str("ANALYTICS_SCRIPT_URL", default="")
 ANALYTICS_SITE_ID = env.str("ANALYTICS_SITE_ID", default="")
 # Origins whose players may be embedded once a visitor allows embedded content.
 EMBED_FRAME_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+
+# Consent (see consent/ and the README's "Consent and privacy"). A decision is valid for
+# CONSENT_MAX_AGE_DAYS; records are kept a year longer so a live consent is always provable.
+CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=365)
+CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=CONSENT_MAX_AGE_DAYS + 365)
+CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default="consent")
+CONSENT_COOKIE_SECURE = env.bool("CONSENT_COOKIE_SECURE", default=not DEBUG)
+# Key of the IP hashes and of the records' hash chain. Defaults to one derived from
+# SECRET_KEY; set it separately so that rotating SECRET_KEY keeps old records verifiable.
+CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default="")

@@ -11,5 +11,6 @@ admin.site.index_title = "Site content"
 urlpatterns = [
     path("admin/", admin.site.urls),
     re_path(r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), serve_media),
+    path("", include("consent.urls")),
     path("", include("publications.urls")),
 ]

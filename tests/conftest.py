@@ -140,3 +140,12 @@ def editor_client(client, editor):
     )
     assert response.status_code == 302, "the editor could not log in"
     return client
+
+
+# Consent (issue 3): purposes and the first policy version, as the data migration loads
+# them; transactional tests flush the database, so tests that need them ask for them.
+@pytest.fixture
+def consent_seed(db):
+    from consent.seed import load_consent_seed
+
+    load_consent_seed()

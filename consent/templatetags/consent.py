@@ -1,11 +1,64 @@
-"""Template tags through which pages ask the consent app before showing optional content."""
+"""Template tags through which pages ask the consent app before showing optional content.
+
+Their output depends only on the consent state (see `consent.state.page_variant`), never on
+the visitor's cookie or consent id, so the pages that use them stay cacheable per state.
+"""
 
 from django import template
+
+from .. import decisions, embeds
+from ..state import get_state
 
 register = template.Library()
 
 
-@register.inclusion_tag("consent/embed.html")
-def consent_embed(url, title=""):
-    # Placeholder until the consent issue: a plain link, never a third-party iframe.
-    return {"url": url, "title": title}
+def _common(request, next_path=None):
+    state = get_state(request)
+    if next_path is None:
+        next_path = request.get_full_path() if request.method == "GET" else "/"
+    return state, {"next": next_path, "fingerprint": state.texts_fingerprint}
+
+
+def _switches(state):
+    choices = state.choices
+    return [(purpose, choices[purpose.slug]) for purpose in state.purposes]
+
+
+@register.inclusion_tag("consent/body_end.html", takes_context=True)
+def consent_body_end(context):
+    """The banner (until the visitor decides), the settings dialog, the script, analytics."""
+    request = context.get("request")
+    if request is None:
+        # Pages rendered without a request (the server-error page) get nothing optional.
+        return {"state": None}
+    state, common = _common(request)
+    return {
+        **common,
+        "state": state,
+        "texts": state.texts,
+        "show_banner": bool(state.version) and not state.decided,
+        "purposes": _switches(state),
+        "analytics": decisions.analytics_script() if state.allows("analytics") else None,
+    }
+
+
+@register.inclusion_tag("consent/embed.html", takes_context=True)
+def consent_embed(context, url, title=""):
+    """A third-party player, or a placeholder until the visitor allows embedded content."""
+    state, common = _common(context["request"])
+    return {
+        **common,
+        "url": url,
+        "title": title,
+        "embed": embeds.parse(url),
+        "allowed": state.allows(embeds.EMBEDS_PURPOSE),
+        "purpose": embeds.EMBEDS_PURPOSE,
+        "can_record": bool(state.version),
+    }
+
+
+@register.inclusion_tag("consent/_settings_form.html", takes_context=True)
+def consent_settings_form(context, prefix, next_path=None):
+    """The switches and buttons, outside the dialog (the privacy page, without JavaScript)."""
+    state, common = _common(context["request"], next_path)
+    return {**common, "prefix": prefix, "texts": state.texts, "purposes": _switches(state)}

@@ -1,0 +1,185 @@
+"""Turning a posted decision into choices, and writing it as a consent record.
+
+The consent endpoint accepts a browser form (application/x-www-form-urlencoded) or JSON:
+
+- ``action``: ``accept`` (all purposes), ``decline`` (only the required ones), ``save``
+  (exactly the given choices) or ``grant`` (switch the given purposes on, keep the rest);
+- choices: form fields (urlencoded or multipart) ``purpose-<slug>`` = ``on``/``off`` (an unchecked box sends nothing,
+  which means off), or JSON ``"purposes": {"<slug>": true|false}``;
+- ``next``: the same-site path to return to; ``shown``: the fingerprint of the texts the
+  page displayed (optional; when given it must match the texts in force).
+"""
+
+import ipaddress
+import json
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
+from django.http.multipartparser import MultiPartParserError
+from django.db import transaction
+from django.http import QueryDict
+from django.utils.crypto import salted_hmac
+
+from . import chain
+from .models import ConsentRecord, ShownTexts
+from .state import shown_texts
+
+MAX_BODY_BYTES = 4096
+ACTIONS = {"accept", "decline", "save", "grant"}
+TRUE_VALUES = {"on", "1", "true", "yes"}
+FALSE_VALUES = {"off", "0", "false", "no"}
+
+
+class BadDecision(Exception):
+    """A request the endpoint refuses; `status` and `message` are sent to the client."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _read_body(request):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise BadDecision(400, "The Content-Length header is not a number.") from None
+    if length > MAX_BODY_BYTES:
+        raise BadDecision(413, f"The request is too large (at most {MAX_BODY_BYTES} bytes).")
+    body = request.body
+    if len(body) > MAX_BODY_BYTES:
+        raise BadDecision(413, f"The request is too large (at most {MAX_BODY_BYTES} bytes).")
+    return body
+
+
+def _flag(slug, value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in TRUE_VALUES | FALSE_VALUES:
+        return value.strip().lower() in TRUE_VALUES
+    raise BadDecision(400, f"The choice for “{slug}” must be on or off.")
+
+
+def parse(request):
+    """(action, {slug: bool}, next, shown) from the body, or BadDecision."""
+    body = _read_body(request)
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise BadDecision(400, "The request body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise BadDecision(400, "The JSON body must be an object.")
+        purposes = data.get("purposes", {})
+        if not isinstance(purposes, dict):
+            raise BadDecision(400, "“purposes” must map purpose names to true or false.")
+        fields = data
+    elif request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data", ""}:
+        try:
+            fields = QueryDict(body) if not request.content_type else request.POST
+        except TooManyFieldsSent:
+            raise BadDecision(400, "The form has too many fields.") from None
+        except MultiPartParserError:
+            raise BadDecision(400, "The form data is malformed.") from None
+        purposes = {
+            key.removeprefix("purpose-"): fields[key]
+            for key in fields
+            if key.startswith("purpose-")
+        }
+    else:
+        raise BadDecision(
+            415, "Send the choices as a form (application/x-www-form-urlencoded) or as JSON."
+        )
+    action, next_url, shown = (fields.get(key) for key in ("action", "next", "shown"))
+    if not isinstance(action, str) or action not in ACTIONS:
+        raise BadDecision(400, "Unknown action: choose accept, decline, save or grant.")
+    for name, value in (("next", next_url), ("shown", shown)):
+        if value is not None and not isinstance(value, str):
+            raise BadDecision(400, f"“{name}” must be a string.")
+    choices = {str(slug): _flag(slug, value) for slug, value in purposes.items()}
+    return action, choices, next_url or "", shown or ""
+
+
+def decide(state, action, given):
+    """The visitor's new choices and the recorded action, or BadDecision."""
+    known = {purpose.slug: purpose for purpose in state.purposes}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise BadDecision(400, "Unknown purpose: " + ", ".join(f"“{s}”" for s in unknown) + ".")
+    for slug, on in given.items():
+        if known[slug].required and not on:
+            raise BadDecision(
+                400, f"{known[slug].name} cannot be switched off: the site cannot work without it."
+            )
+    previous = {slug: bool(on) for slug, on in (state.cookie or {}).get("c", {}).items()}
+    if action == "accept":
+        choices = {slug: True for slug in known}
+    elif action == "decline":
+        choices = {slug: purpose.required for slug, purpose in known.items()}
+    elif action == "save":
+        choices = {slug: purpose.required or given.get(slug, False) for slug, purpose in known.items()}
+    else:
+        if not given:
+            raise BadDecision(400, "Name the purpose to allow.")
+        if not all(given.values()):
+            raise BadDecision(400, "“grant” only switches purposes on; use “save” to refuse.")
+        choices = {**state.choices, **given}
+    if any(previous.get(slug) and not on for slug, on in choices.items()):
+        recorded = ConsentRecord.Action.WITHDRAW
+    elif action == "accept":
+        recorded = ConsentRecord.Action.ACCEPT_ALL
+    elif action == "decline":
+        recorded = ConsentRecord.Action.DECLINE_ALL
+    else:
+        recorded = ConsentRecord.Action.CUSTOM
+    return choices, recorded
+
+
+def ip_hash(address):
+    """Keyed hash of the address truncated to its /24 (IPv4) or /48 (IPv6) network."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
+    return salted_hmac(
+        "consent.ip", str(network), secret=chain.derived_key("ip"), algorithm="sha256"
+    ).hexdigest()
+
+
+def record(request, state, choices, action, path, shown):
+    """Write the decision as one chained record; returns it."""
+    texts = shown_texts(state.purposes, state.gpc and not state.decided)
+    fingerprint = state.texts_fingerprint
+    if shown and shown != fingerprint:
+        raise BadDecision(
+            409, "The texts about cookies changed since this page was loaded. Please reload "
+            "the page, review them and choose again.",
+        )
+    entry = ConsentRecord(
+        consent_id=uuid.UUID(state.consent_id) if state.consent_id else uuid.uuid4(),
+        created_at=None,
+        policy_version=state.version.number,
+        choices=choices,
+        action=action,
+        gpc=state.gpc,
+        path=path[:500],
+        user_agent=request.headers.get("User-Agent", "")[:200],
+        ip_hash=ip_hash(request.META.get("REMOTE_ADDR")),
+        texts_fingerprint=fingerprint,
+    )
+    with transaction.atomic():
+        ShownTexts.objects.get_or_create(fingerprint=fingerprint, defaults={"content": texts})
+        chain.append([entry])
+    return entry
+
+
+def analytics_script():
+    """The analytics script's attributes, or None while analytics is not configured."""
+    if not settings.ANALYTICS_SCRIPT_URL:
+        return None
+    return {"src": settings.ANALYTICS_SCRIPT_URL, "site_id": settings.ANALYTICS_SITE_ID}

@@ -1,0 +1,187 @@
+"""A visitor's consent state, read from the signed cookie, and what pages may depend on.
+
+Everything a rendered page shows about consent (banner or not, switches, analytics tag,
+embeds) is a function of `ConsentState` alone, which `page_variant` names with a short key,
+so a page cache can store one copy per key instead of one per visitor.
+"""
+
+import dataclasses
+import hashlib
+import json
+import time
+import uuid
+
+from django.conf import settings
+from django.core import signing
+
+from .models import PolicyVersion, Purpose
+
+COOKIE_SALT = "consent.cookie"
+BANNER_TITLE = "Use of personal data and cookies"
+GPC_NOTE = (
+    "Your browser sent a Global Privacy Control signal, so we have switched off every "
+    "optional purpose. Thank you for telling us; you can still choose otherwise here."
+)
+
+
+class ForgedCookie(Exception):
+    """The consent cookie was not signed by this site (or was tampered with)."""
+
+
+def banner_text(purposes):
+    names = [purpose.name for purpose in purposes]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
+    return f"We use cookies and process personal data for the following purposes: {listed}."
+
+
+def shown_texts(purposes, gpc):
+    """The texts a visitor is shown, as stored for the proof (see ShownTexts)."""
+    return {
+        "title": BANNER_TITLE,
+        "text": banner_text(purposes) if purposes else "",
+        "gpc_note": GPC_NOTE if gpc else "",
+        "purposes": [
+            {
+                "slug": purpose.slug,
+                "name": purpose.name,
+                "description": purpose.description,
+                "required": purpose.required,
+            }
+            for purpose in purposes
+        ],
+    }
+
+
+def fingerprint(texts):
+    canonical = json.dumps(texts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def max_age_seconds():
+    return settings.CONSENT_MAX_AGE_DAYS * 24 * 3600
+
+
+def read_cookie(request):
+    """The cookie's payload; None when absent or expired. Raises ForgedCookie."""
+    value = request.COOKIES.get(settings.CONSENT_COOKIE_NAME)
+    if not value:
+        return None
+    try:
+        payload = signing.loads(value, salt=COOKIE_SALT, max_age=max_age_seconds())
+    except signing.SignatureExpired:
+        return None
+    except signing.BadSignature as error:
+        raise ForgedCookie from error
+    try:
+        return {
+            "id": str(uuid.UUID(payload["id"])),
+            "v": int(payload["v"]),
+            "c": {str(slug): bool(on) for slug, on in payload["c"].items()},
+            "t": int(payload["t"]),
+        }
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ForgedCookie from error
+
+
+def cookie_value(consent_id, version, choices):
+    payload = {"id": str(consent_id), "v": version, "c": choices, "t": int(time.time())}
+    return signing.dumps(payload, salt=COOKIE_SALT, compress=True)
+
+
+def set_cookie(response, consent_id, version, choices):
+    response.set_cookie(
+        settings.CONSENT_COOKIE_NAME,
+        cookie_value(consent_id, version, {slug: int(on) for slug, on in choices.items()}),
+        max_age=max_age_seconds(),
+        secure=settings.CONSENT_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def delete_cookie(response):
+    response.delete_cookie(settings.CONSENT_COOKIE_NAME, samesite="Lax")
+
+
+@dataclasses.dataclass
+class ConsentState:
+    version: PolicyVersion | None
+    purposes: list
+    gpc: bool
+    cookie: dict | None
+    forged_cookie: bool
+
+    @property
+    def decided(self):
+        """The visitor decided under the policy version in force, within the lifetime."""
+        return bool(self.version and self.cookie and self.cookie["v"] == self.version.number)
+
+    @property
+    def consent_id(self):
+        return self.cookie["id"] if self.cookie else None
+
+    @property
+    def choices(self):
+        """Purpose slug -> allowed, as the site must honour it now."""
+        given = self.cookie["c"] if self.decided else {}
+        return {
+            purpose.slug: purpose.required or given.get(purpose.slug, False)
+            for purpose in self.purposes
+        }
+
+    def allows(self, slug):
+        return self.choices.get(slug, False)
+
+    @property
+    def texts(self):
+        return shown_texts(self.purposes, self.gpc and not self.decided)
+
+    @property
+    def texts_fingerprint(self):
+        return fingerprint(self.texts)
+
+
+def get_state(request):
+    """The request's consent state, computed once per request."""
+    state = getattr(request, "_consent_state", None)
+    if state is None:
+        try:
+            cookie, forged = read_cookie(request), False
+        except ForgedCookie:
+            cookie, forged = None, True
+        state = ConsentState(
+            version=PolicyVersion.objects.current(),
+            purposes=list(Purpose.objects.all()),
+            gpc=request.headers.get("Sec-GPC", "").strip() == "1",
+            cookie=cookie,
+            forged_cookie=forged,
+        )
+        request._consent_state = state
+    return state
+
+
+def page_variant(request):
+    """The short, stable key of everything a page's rendering takes from consent.
+
+    Two requests with the same key get byte-identical consent markup (banner, dialog
+    switches, analytics tag, embeds), whatever their cookies or consent ids, so a cache
+    may key public pages on it (plus the URL). Values:
+
+    - ``"new"``: no valid decision under the policy in force (banner shown);
+    - ``"new-gpc"``: the same, with a ``Sec-GPC: 1`` request (banner with the GPC note);
+    - ``"v3:analytics=1,embeds=0"``: decided under policy version 3, with each optional
+      purpose (sorted by slug) allowed (1) or refused (0).
+
+    The banner's texts (purposes, their descriptions) are not part of the key: a cache must
+    be cleared when an editor changes them or publishes a policy version, as for any other
+    content. (A version dated in the future needs nothing: from its date on, every decided
+    visitor's key turns back to "new" by itself.) Costs two small queries per call.
+    """
+    state = get_state(request)
+    if not state.decided:
+        return "new-gpc" if state.gpc else "new"
+    choices = state.choices
+    optional = sorted(
+        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.required
+    )
+    return f"v{state.version.number}:" + ",".join(f"{slug}={int(on)}" for slug, on in optional)

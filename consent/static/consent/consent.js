@@ -1,0 +1,153 @@
+/* Consent banner, settings dialog and embed placeholders.
+ *
+ * Progressive enhancement only: every control is a server-side form or link that works
+ * without this script. With it, decisions are posted with fetch and applied in place; the
+ * state comes from the server's JSON answer (the consent cookie is HttpOnly).
+ */
+(function () {
+  "use strict";
+
+  var dialog = document.getElementById("consent-dialog");
+  var status = document.querySelector("[data-consent-status]");
+  var main = document.getElementById("main");
+  var opener = null;
+
+  function announce(message) {
+    if (!status) return;
+    status.textContent = "";
+    // A change after a tick is announced even when the same message repeats.
+    window.setTimeout(function () { status.textContent = message; }, 50);
+  }
+
+  function focusMain() {
+    if (main) main.focus();
+  }
+
+  function openDialog(trigger) {
+    if (!dialog || typeof dialog.showModal !== "function") return false;
+    opener = trigger;
+    clearError(dialog);
+    dialog.showModal();
+    var first = dialog.querySelector(".consent-switch:not([disabled])") || dialog.querySelector("button");
+    if (first) first.focus();
+    return true;
+  }
+
+  if (dialog) {
+    dialog.addEventListener("close", function () {
+      if (opener && document.body.contains(opener)) opener.focus();
+      else focusMain();
+      opener = null;
+    });
+  }
+
+  function showEmbed(figure, moveFocus) {
+    var placeholder = figure && figure.querySelector("[data-consent-placeholder]");
+    if (!placeholder) return;
+    var frame = document.createElement("iframe");
+    frame.className = "consent-embed__frame";
+    frame.src = figure.getAttribute("data-embed-src");
+    frame.title = figure.getAttribute("data-embed-title");
+    frame.setAttribute("allow", "fullscreen; picture-in-picture");
+    frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+    placeholder.replaceWith(frame);
+    if (moveFocus) frame.focus();
+  }
+
+  function clearError(scope) {
+    var old = scope.querySelector(".consent-error");
+    if (old) old.remove();
+  }
+
+  function showError(form, message) {
+    clearError(form);
+    var paragraph = document.createElement("p");
+    paragraph.className = "consent-error";
+    paragraph.setAttribute("role", "alert");
+    paragraph.textContent = message;
+    form.appendChild(paragraph);
+  }
+
+  function apply(data) {
+    if (data.reload) {
+      // Something allowed before is refused now: only a fresh page stops code already running.
+      window.location.reload();
+      return;
+    }
+    var banner = document.querySelector("[data-consent-banner]");
+    var focusWasInBanner = banner && banner.contains(document.activeElement);
+    if (banner) banner.remove();
+    if (dialog && dialog.open) dialog.close();
+    else if (focusWasInBanner) focusMain();
+    document.querySelectorAll("[data-purpose]").forEach(function (input) {
+      input.checked = Boolean(data.choices[input.getAttribute("data-purpose")]);
+    });
+    document.querySelectorAll("input[name=shown]").forEach(function (input) {
+      input.value = data.shown;
+    });
+    if (data.embeds) {
+      // Focus follows the player that replaced the "Always allow" button that had it.
+      var active = document.activeElement;
+      var focusedFigure = active && active.closest ? active.closest("[data-consent-embed]") : null;
+      document.querySelectorAll("[data-consent-embed]").forEach(function (figure) {
+        showEmbed(figure, figure === focusedFigure);
+      });
+    }
+    if (data.analytics && !document.querySelector("[data-consent-analytics]")) {
+      var script = document.createElement("script");
+      script.src = data.analytics.src;
+      script.defer = true;
+      script.setAttribute("data-site-id", data.analytics.site_id);
+      script.setAttribute("data-consent-analytics", "");
+      document.body.appendChild(script);
+    }
+    announce(data.message);
+  }
+
+  // Browsers without SubmitEvent.submitter still say which button was pressed.
+  var lastSubmitter = null;
+
+  document.addEventListener("click", function (event) {
+    lastSubmitter = event.target.closest("button[type=submit]");
+    var trigger = event.target.closest("[data-consent-open]");
+    if (trigger && openDialog(trigger)) {
+      event.preventDefault();
+      return;
+    }
+    var load = event.target.closest("[data-consent-load]");
+    if (load) {
+      event.preventDefault();
+      showEmbed(load.closest("[data-consent-embed]"), true);
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-consent-form]");
+    var submitter = event.submitter || lastSubmitter;
+    if (!form || (submitter && submitter.getAttribute("formmethod") === "dialog")) return;
+    event.preventDefault();
+    var data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    // form.action would be shadowed by the buttons named "action".
+    fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: new URLSearchParams(data),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin"
+    })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (result) {
+        if (result.ok) {
+          clearError(form);
+          apply(result.body);
+        } else {
+          showError(form, result.body.error || "Your choice could not be saved.");
+        }
+      })
+      .catch(function () {
+        showError(form, "Your choice could not be saved: the connection failed. Please try again.");
+      });
+  });
+})();
