@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import PartnerOrganisation, Publication, SiteContent
+from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
 def thumbnail(image_field, alt=""):
@@ -32,6 +32,19 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublicationDocumentInline(admin.TabularInline):
+    model = PublicationDocument
+    extra = 0
+    fields = ("document_type", "label", "language", "file", "order", "file_details")
+    readonly_fields = ("file_details",)
+    verbose_name = "downloadable document"
+    verbose_name_plural = "Downloadable documents (PDF): full report, summaries, translations"
+
+    @admin.display(description="Size and pages")
+    def file_details(self, obj):
+        return obj.details if obj.pk else "Read from the file when saved"
+
+
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
     list_display = (
@@ -49,10 +62,12 @@ class PublicationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "publication_date"
     readonly_fields = ("created_at", "updated_at")
+    inlines = [PublicationDocumentInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "publication_date", "summary", "body")}),
         ("Front cover", {"fields": ("cover", "cover_alt")}),
-        ("Files, links and media", {"fields": ("pdf", "external_url", "video_url")}),
+        ("Links and media", {"fields": ("external_url", "video_url")}),
+        ("How to cite", {"fields": ("authors", "citation")}),
         (
             "Publishing",
             {"fields": ("status", "publish_at", "featured", "hero_label", "created_at", "updated_at")},

@@ -61,6 +61,10 @@ def inspect_image(file):
                     },
                 )
             image.verify()
+        # verify() does not decode pixels (a truncated JPEG passes it); renditions will.
+        _rewind(file)
+        with Image.open(file) as image:
+            image.load()
     except ValidationError:
         raise
     except Image.DecompressionBombError:
@@ -118,7 +122,8 @@ def inspect_pdf(file):
 def validate_pdf_upload(file):
     if getattr(file, "_committed", False):
         return
-    inspect_pdf(file)
+    # Kept on the file so the model can store it without reading the PDF again.
+    file.checked_page_count = inspect_pdf(file)
 
 
 @deconstructible
