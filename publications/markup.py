@@ -6,6 +6,8 @@ keep only http(s) and mailto addresses, and scripts, styles, event-handler attri
 `javascript:` URLs never reach a page. Publications render once, when saved.
 """
 
+import re
+
 import markdown
 import nh3
 
@@ -26,9 +28,9 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # Their content is dropped too, not just the tags.
 DROPPED_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "noscript"}
 
-MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "def_list", "abbr", "sane_lists", "toc"]
-# An editor's "# Heading" becomes an h2, under the page's h1.
-MARKDOWN_CONFIG = {"toc": {"baselevel": 2}}
+MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "def_list", "abbr", "sane_lists"]
+# An editor's "# Heading" becomes an h2: the page's title is its only h1.
+H1_TAG = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 
 
 def render_markdown(text):
@@ -38,11 +40,10 @@ def render_markdown(text):
     html = markdown.markdown(
         text,
         extensions=MARKDOWN_EXTENSIONS,
-        extension_configs=MARKDOWN_CONFIG,
         output_format="html",
     )
     return nh3.clean(
-        html,
+        H1_TAG.sub(r"<\1h2", html),
         tags=ALLOWED_TAGS,
         clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,

@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 from tqdm import tqdm
 
 from publications import renditions
 from publications.models import PartnerOrganisation, Publication
 
-# (model, image field, rendition spec)
+# (model, image field, name of its RenditionSpec in publications.renditions)
 IMAGES = [
-    (Publication, "cover", renditions.COVER),
-    (PartnerOrganisation, "logo", renditions.LOGO),
+    (Publication, "cover", "COVER"),
+    (PartnerOrganisation, "logo", "LOGO"),
 ]
 
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         jobs = [
-            (instance, field, spec)
+            (instance, field, getattr(renditions, spec))
             for model, field, spec in IMAGES
             for instance in model.objects.exclude(**{field: ""}).order_by("pk")
         ]
@@ -49,7 +50,8 @@ class Command(BaseCommand):
 
         self.stdout.write(
             f"Renditions made for {totals['images']} of {len(jobs)} images: "
-            f"{totals['written']} files written, {totals['unchanged']} already up to date."
+            f"{totals['written']} file{pluralize(totals['written'])} written, "
+            f"{totals['unchanged']} already up to date."
         )
         if failures:
             for failure in failures:
