@@ -9,6 +9,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from publications.models import PartnerOrganisation, Publication, SiteContent
+from tests.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +226,38 @@ def test_editors_group_manages_content_but_not_users(editor):
 
 def test_editor_cannot_open_the_users_admin(editor_client):
     assert editor_client.get("/admin/auth/user/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publications_old_single_pdf_becomes_its_first_document_on_migrate(media_root):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("publications", "0003_documents_markdown_citation_renditions")]
+    after = [("publications", "0005_remove_publication_pdf")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    OldPublication = old_apps.get_model("publications", "Publication")
+    pdf_name = default_storage.save("pdfs/report-0123456789abcdef.pdf", ContentFile(pdf_bytes(5)))
+    cover_name = default_storage.save("covers/c.png", ContentFile(image_bytes()))
+    OldPublication.objects.create(
+        title="Old", slug="old", publication_date="2025-01-01", summary="s", cover=cover_name,
+        cover_alt="c", pdf=pdf_name, body="First paragraph.\n\nSecond <script>x</script>",
+        status="published",
+    )
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        publication = Publication.objects.get(slug="old")
+        document = publication.documents.get()
+        assert (document.document_type, document.language) == ("full-report", "en")
+        assert document.file.name == pdf_name
+        assert (document.page_count, document.file_size) == (5, len(pdf_bytes(5)))
+        assert publication.body_html == "<p>First paragraph.</p>\n<p>Second </p>"
+    finally:
+        MigrationExecutor(connection).loader.build_graph()
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

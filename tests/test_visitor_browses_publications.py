@@ -162,3 +162,36 @@ def test_index_queries_do_not_grow_with_content(client, make_publication):
         make_publication()
     assert _queries(client, "/publications/") == few
     assert few <= 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publication_pages_have_no_accessibility_violations(live_server, page, make_publication):
+    from axe_playwright_python.sync_playwright import Axe
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from publications.models import PublicationDocument
+    from publications.seed import load_seed_content
+    from tests.test_editor_manages_content import pdf_bytes
+
+    load_seed_content()
+    publication = Publication.objects.get(slug="international-ai-safety-report-2025")
+    publication.body = "## Findings\n\nSome *findings*, with a [link](https://example.org/)."
+    publication.save()
+    for language in ("en", "ar", "zh-hans"):
+        document = PublicationDocument(
+            publication=publication, document_type="executive-summary", language=language
+        )
+        document.file = SimpleUploadedFile(f"summary-{language}.pdf", pdf_bytes())
+        document.save()
+    make_publication(kind=Publication.Kind.ANNUAL_REPORT, title="Another annual report")
+    axe = Axe()
+    for path in (
+        "/",
+        "/publications/",
+        "/publications/?kind=key-update&year=2025",
+        "/publications/?year=2023",
+        publication.get_absolute_url(),
+    ):
+        page.goto(live_server.url + path)
+        results = axe.run(page)
+        assert results.violations_count == 0, (path, results.generate_report())
