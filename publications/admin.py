@@ -1,6 +1,7 @@
 """Editors' admin for publications, partner organisations and the site texts."""
 
 from django.contrib import admin
+from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -8,13 +9,14 @@ from django.utils.html import format_html
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
-def thumbnail(image_field, alt=""):
+def thumbnail(image_field, renditions, alt=""):
+    """The smallest rendition (an original can weigh megabytes), else the original."""
     if not image_field:
         return "—"
+    smallest = (renditions or {}).get("webp")
+    url = default_storage.url(smallest[0]["name"]) if smallest else image_field.url
     return format_html(
-        '<img src="{}" alt="{}" class="admin-thumbnail" width="48" loading="lazy">',
-        image_field.url,
-        alt,
+        '<img src="{}" alt="{}" class="admin-thumbnail" width="48" loading="lazy">', url, alt
     )
 
 
@@ -76,7 +78,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="Cover")
     def cover_thumbnail(self, obj):
-        return thumbnail(obj.cover)
+        return thumbnail(obj.cover, obj.cover_renditions)
 
 
 @admin.register(PartnerOrganisation)
@@ -89,7 +91,7 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
 
     @admin.display(description="Logo")
     def logo_thumbnail(self, obj):
-        return thumbnail(obj.logo)
+        return thumbnail(obj.logo, obj.logo_renditions)
 
 
 @admin.register(SiteContent)
