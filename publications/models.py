@@ -114,6 +114,9 @@ class Publication(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             renditions.refresh(self, "cover", renditions.COVER)
@@ -210,10 +213,11 @@ class PublicationDocument(models.Model):
         help_text="Shown instead of the type, e.g. 'Annex: list of contributors'. "
         "Required for the type 'Other'.",
     )
-    language = models.CharField(max_length=10, choices=_language_choices(), default="en")
+    # A callable, so that migrations do not copy Django's list of languages.
+    language = models.CharField(max_length=10, choices=_language_choices, default="en")
     file = models.FileField(
         "PDF",
-        upload_to=ContentAddressedPath("documents", "file"),
+        upload_to=ContentAddressedPath("documents", "file", extension="pdf"),
         validators=[validate_pdf_upload],
     )
     # Read from the file once, when it is uploaded.

@@ -195,3 +195,32 @@ def test_publication_pages_have_no_accessibility_violations(live_server, page, m
         page.goto(live_server.url + path)
         results = axe.run(page)
         assert results.violations_count == 0, (path, results.generate_report())
+
+
+def test_only_the_first_cover_loads_at_once_and_every_image_says_its_size(client, make_publication, make_partner):
+    for _ in range(3):
+        make_publication()
+    make_partner()
+    for path in ("/", "/publications/"):
+        html = client.get(path).content.decode()
+        images = re.findall(r"<img [^>]*>", html)
+        covers = [img for img in images if "publication-card__cover" in img]
+        assert len(covers) == 3
+        assert 'loading="lazy"' not in covers[0]
+        assert all('loading="lazy"' in img for img in covers[1:])
+        for img in images:
+            assert re.search(r'width="\d+" height="\d+"', img), img
+        sources = re.findall(r'<source type="image/webp" srcset="([^"]+)" sizes="([^"]+)">', html)
+        assert len(sources) == len(images)
+        for srcset, sizes in sources:
+            assert re.fullmatch(r"(/media/renditions/\S+\.webp \d+w)(, /media/renditions/\S+\.webp \d+w)*", srcset)
+    publication = make_publication()
+    detail = client.get(publication.get_absolute_url()).content.decode()
+    cover = re.search(r'<img [^>]*class="publication__cover"[^>]*>', detail).group(0)
+    assert 'fetchpriority="high"' in cover and "loading" not in cover
+
+
+def test_an_empty_site_says_there_are_no_publications_yet(client):
+    response = client.get("/publications/")
+    assert response.status_code == 200
+    assert "No publications yet." in response.content.decode()
