@@ -196,6 +196,16 @@ def test_publication_pages_have_no_accessibility_violations(live_server, page, m
         results = axe.run(page)
         assert results.violations_count == 0, (path, results.generate_report())
 
+    # On a wide screen each card's cover sits in its column beside the text.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/publications/")
+    card = page.locator(".publication-card").first
+    title_box = card.locator(".publication-card__title").bounding_box()
+    cover_box = card.locator("img.publication-card__cover").bounding_box()
+    assert cover_box["x"] > title_box["x"] + title_box["width"] - 1
+    assert cover_box["y"] < title_box["y"] + title_box["height"]
+    assert round(cover_box["width"]) == 192  # 12rem, as `sizes` tells the browser
+
 
 def test_only_the_first_cover_loads_at_once_and_every_image_says_its_size(client, make_publication, make_partner):
     for _ in range(3):
