@@ -78,14 +78,16 @@ def robots_txt(request):
 
 
 class PublicationsFeed(Feed):
+    """Atom feed of visible publications. One instance serves every request, so
+    per-request data (the site texts) travels as the feed's `obj`, never on `self`."""
+
     feed_type = Atom1Feed
 
-    def __call__(self, request, *args, **kwargs):
-        self.site = SiteContent.load()
-        return super().__call__(request, *args, **kwargs)
+    def get_object(self, request, *args, **kwargs):
+        return SiteContent.load()
 
-    def title(self):
-        return f"{self.site.site_name}: publications"
+    def title(self, site):
+        return f"{site.site_name}: publications"
 
     def subtitle(self):
         return "New reports and key updates, newest first."
@@ -96,8 +98,9 @@ class PublicationsFeed(Feed):
     def feed_url(self):
         return absolute(reverse("publications:feed"))
 
-    def author_name(self):
-        return self.site.site_name
+    def author_name(self, site):
+        # Entries without their own authors line inherit this author.
+        return site.site_name
 
     def items(self):
         return Publication.objects.published()[:FEED_LENGTH]
@@ -124,7 +127,7 @@ class PublicationsFeed(Feed):
         return [item.get_kind_display()]
 
     def item_author_name(self, item):
-        return item.authors or self.site.site_name
+        return item.authors or None
 
 
 # sitemap.xml

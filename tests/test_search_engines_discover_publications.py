@@ -54,6 +54,16 @@ def test_feed_lists_the_visible_publications_and_is_linked_from_every_page(
         assert entry.findtext(f"{ATOM}summary") == publication.summary
         assert entry.findtext(f"{ATOM}updated")
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == f"{site_url}/publications/feed/"
+    assert feed.findtext(f"{ATOM}title") == "International AI Safety Report: publications"
+    assert feed.findtext(f"{ATOM}author/{ATOM}name") == "International AI Safety Report"
+
+    visible_and_hidden[0].authors = "Bengio, Y., et al."
+    visible_and_hidden[0].save()
+    feed = ElementTree.fromstring(client.get("/publications/feed/").content)
+    assert [e.findtext(f"{ATOM}author/{ATOM}name") for e in feed.findall(f"{ATOM}entry")] == [
+        None,
+        "Bengio, Y., et al.",
+    ]
 
     for path in ("/", "/publications/", visible_and_hidden[0].get_absolute_url(), "/no-such-page/"):
         assert (
