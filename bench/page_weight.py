@@ -2,7 +2,8 @@
 
 Prints, for `/` and a publication page: the SQL queries a view makes, the HTML bytes it
 sends, and the image bytes real Chromium receives at 390 px (phone) and 1280 px (laptop)
-wide, scrolled to the end so that every lazy image loads, with an empty cache.
+wide at 1 device pixel per CSS pixel, and at 390 px on a 3x phone screen, scrolled to the
+end so that every lazy image loads, with an empty cache.
 
 Everything runs on a temporary database and media folder filled with the seed content,
 served by Django's threaded WSGI server on 127.0.0.1 (first free port of 8400-8449) with
@@ -24,7 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PORTS = range(8400, 8450)
-WIDTHS = (390, 1280)
+# (viewport width, device pixel ratio): the issue's phone and laptop, and a phone of today.
+SCREENS = ((390, 1), (1280, 1), (390, 3))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -130,8 +132,10 @@ def start_server():
     sys.exit(f"No free port in {PORTS.start}-{PORTS.stop - 1}.")
 
 
-def image_bytes(browser, url, width):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+def image_bytes(browser, url, width, scale):
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, device_scale_factor=scale
+    )
     page = context.new_page()
     received = {}
 
@@ -173,26 +177,26 @@ def main():
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
             )
             images = {
-                (path, width): image_bytes(browser, base + path, width)
+                (path, screen): image_bytes(browser, base + path, *screen)
                 for path in paths
-                for width in WIDTHS
+                for screen in SCREENS
             }
             browser.close()
         server.shutdown()
 
         print(f"Served from {base} (DEBUG off); image bytes with every lazy image loaded.")
-        header = f"{'page':<62} {'SQL':>4} {'HTML bytes':>11}" + "".join(
-            f" {f'images @{w}px':>15}" for w in WIDTHS
+        header = f"{'page':<58} {'SQL':>4} {'HTML bytes':>11}" + "".join(
+            f" {f'images {w}px@{x}x':>16}" for w, x in SCREENS
         )
         print(header)
         print("-" * len(header))
         for path in paths:
             queries, html = figures[path]
             cells = "".join(
-                f" {f'{images[path, w][0]:,} ({images[path, w][1]})':>15}" for w in WIDTHS
+                f" {f'{images[path, s][0]:,} ({images[path, s][1]})':>16}" for s in SCREENS
             )
-            print(f"{path:<62} {queries:>4} {html:>11,}{cells}")
-        print("(n) = number of images received.")
+            print(f"{path:<58} {queries:>4} {html:>11,}{cells}")
+        print("(n) = number of images received; @1x/@3x = device pixel ratio.")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
