@@ -1,20 +1,22 @@
 """Editors' admin for publications, partner organisations and the site texts."""
 
 from django.contrib import admin
+from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import PartnerOrganisation, Publication, SiteContent
+from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
-def thumbnail(image_field, alt=""):
+def thumbnail(image_field, renditions, alt=""):
+    """The smallest rendition (an original can weigh megabytes), else the original."""
     if not image_field:
         return "—"
+    smallest = (renditions or {}).get("webp")
+    url = default_storage.url(smallest[0]["name"]) if smallest else image_field.url
     return format_html(
-        '<img src="{}" alt="{}" class="admin-thumbnail" width="48" loading="lazy">',
-        image_field.url,
-        alt,
+        '<img src="{}" alt="{}" class="admin-thumbnail" width="48" loading="lazy">', url, alt
     )
 
 
@@ -30,6 +32,19 @@ class PublicationYearFilter(admin.SimpleListFilter):
         if self.value() and self.value().isdigit():
             return queryset.filter(publication_date__year=int(self.value()))
         return queryset
+
+
+class PublicationDocumentInline(admin.TabularInline):
+    model = PublicationDocument
+    extra = 0
+    fields = ("document_type", "label", "language", "file", "order", "file_details")
+    readonly_fields = ("file_details",)
+    verbose_name = "downloadable document"
+    verbose_name_plural = "Downloadable documents (PDF): full report, summaries, translations"
+
+    @admin.display(description="Size and pages")
+    def file_details(self, obj):
+        return obj.details if obj.pk else "Read from the file when saved"
 
 
 @admin.register(Publication)
@@ -49,10 +64,12 @@ class PublicationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "publication_date"
     readonly_fields = ("created_at", "updated_at")
+    inlines = [PublicationDocumentInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "publication_date", "summary", "body")}),
         ("Front cover", {"fields": ("cover", "cover_alt")}),
-        ("Files, links and media", {"fields": ("pdf", "external_url", "video_url")}),
+        ("Links and media", {"fields": ("external_url", "video_url")}),
+        ("How to cite", {"fields": ("authors", "citation")}),
         (
             "Publishing",
             {"fields": ("status", "publish_at", "featured", "hero_label", "created_at", "updated_at")},
@@ -61,7 +78,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="Cover")
     def cover_thumbnail(self, obj):
-        return thumbnail(obj.cover)
+        return thumbnail(obj.cover, obj.cover_renditions)
 
 
 @admin.register(PartnerOrganisation)
@@ -74,7 +91,7 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
 
     @admin.display(description="Logo")
     def logo_thumbnail(self, obj):
-        return thumbnail(obj.logo)
+        return thumbnail(obj.logo, obj.logo_renditions)
 
 
 @admin.register(SiteContent)

@@ -11,6 +11,7 @@ EDITORS_GROUP = "Editors"
 # (app_label, model) pairs whose add/change/delete/view permissions editors hold.
 EDITOR_MODELS = [
     ("publications", "publication"),
+    ("publications", "publicationdocument"),
     ("publications", "partnerorganisation"),
     ("publications", "sitecontent"),
 ]

@@ -1,11 +1,18 @@
-"""The report's public content: publications, partner organisations and the landing page's texts."""
+"""The report's public content: publications (with their documents), partner organisations
+and the landing page's texts.
+"""
 
+from django.conf import settings
+from django.conf.global_settings import LANGUAGES
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
-from .uploads import ContentAddressedPath, validate_image_upload, validate_pdf_upload
+from . import renditions
+from .markup import render_markdown
+from .uploads import ContentAddressedPath, inspect_pdf, validate_image_upload, validate_pdf_upload
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -37,7 +44,26 @@ class Publication(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.KEY_UPDATE)
     publication_date = models.DateField(help_text="The date printed on the publication.")
     summary = models.TextField(help_text="One paragraph, shown in lists and search results.")
-    body = models.TextField(blank=True, help_text="Optional longer text for the publication's page.")
+    body = models.TextField(
+        blank=True,
+        help_text="Optional longer text for the publication's page, in Markdown: blank lines "
+        "between paragraphs, ## for a heading, **bold**, *italic*, [link text](https://…), "
+        "- for a list item. HTML and scripts are removed.",
+    )
+    # The body rendered and sanitised when saved (publications.markup), so pages never
+    # render Markdown and never show unsanitised HTML.
+    body_html = models.TextField(editable=False, blank=True, default="")
+    authors = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Authors line for the citation, e.g. 'Bengio, Y., Mindermann, S., et al.'. "
+        "When empty the site's name is cited as the author.",
+    )
+    citation = models.TextField(
+        "how to cite",
+        blank=True,
+        help_text="Replaces the generated citation (authors, year, title, address) when filled in.",
+    )
     cover = models.ImageField(
         "front cover",
         upload_to=ContentAddressedPath("covers", "cover"),
@@ -48,16 +74,12 @@ class Publication(models.Model):
     )
     cover_width = models.PositiveIntegerField(editable=False, null=True)
     cover_height = models.PositiveIntegerField(editable=False, null=True)
+    # Made once from the cover on save (publications.renditions); read by every page.
+    cover_renditions = models.JSONField(editable=False, default=dict, blank=True)
     cover_alt = models.CharField(
         "front cover alt text",
         max_length=250,
         help_text="Describes the cover for people who cannot see it, e.g. 'Front cover of report'.",
-    )
-    pdf = models.FileField(
-        "PDF",
-        upload_to=ContentAddressedPath("pdfs", "pdf"),
-        validators=[validate_pdf_upload],
-        blank=True,
     )
     external_url = models.URLField(
         "external link", blank=True, help_text="For example the version on arXiv."
@@ -90,8 +112,30 @@ class Publication(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            renditions.refresh(self, "cover", renditions.COVER)
+
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    @property
+    def absolute_url(self):
+        return settings.SITE_URL + self.get_absolute_url()
+
+    def citation_for(self, publisher):
+        """The "How to cite" text: the editor's own, or authors (year). Title. Publisher. URL."""
+        if self.citation.strip():
+            return self.citation.strip()
+        authors = self.authors.strip() or publisher
+        title = self.title if self.title.endswith((".", "?", "!")) else f"{self.title}."
+        source = "" if authors == publisher else f" {publisher}."
+        return f"{authors} ({self.publication_date.year}). {title}{source} {self.absolute_url}"
 
     @property
     def is_visible(self):
@@ -114,6 +158,7 @@ class PartnerOrganisation(models.Model):
     )
     logo_width = models.PositiveIntegerField(editable=False, null=True)
     logo_height = models.PositiveIntegerField(editable=False, null=True)
+    logo_renditions = models.JSONField(editable=False, default=dict, blank=True)
     logo_alt = models.CharField("logo alt text", max_length=250)
     description = models.TextField(blank=True, max_length=500)
     order = models.PositiveIntegerField("display order", default=0)
@@ -123,8 +168,128 @@ class PartnerOrganisation(models.Model):
         ordering = ["order", "name"]
         verbose_name = "partner organisation"
 
+    # Logos are shown at most this high (CSS: .partner img), which sets the width needed.
+    DISPLAY_HEIGHT_PX = 80
+
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            renditions.refresh(self, "logo", renditions.LOGO)
+
+    @property
+    def logo_sizes(self):
+        """The `sizes` attribute for the logo: its width when shown DISPLAY_HEIGHT_PX high."""
+        width = self.logo_renditions.get("width") or self.logo_width or 1
+        height = self.logo_renditions.get("height") or self.logo_height or 1
+        return f"{round(self.DISPLAY_HEIGHT_PX * width / height)}px"
+
+
+def _language_choices():
+    return sorted(LANGUAGES, key=lambda pair: pair[1])
+
+
+class PublicationDocument(models.Model):
+    """A downloadable PDF of a publication: one type (full report, summary…) in one language."""
+
+    class Type(models.TextChoices):
+        # Listed in the order a publication page shows them.
+        FULL_REPORT = "full-report", "Full report"
+        EXECUTIVE_SUMMARY = "executive-summary", "Executive summary"
+        POLICYMAKERS_SUMMARY = "policymakers-summary", "Extended summary for policymakers"
+        OTHER = "other", "Other"
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="documents"
+    )
+    document_type = models.CharField(
+        "type", max_length=30, choices=Type.choices, default=Type.FULL_REPORT
+    )
+    label = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Shown instead of the type, e.g. 'Annex: list of contributors'. "
+        "Required for the type 'Other'.",
+    )
+    # A callable, so that migrations do not copy Django's list of languages.
+    language = models.CharField(max_length=10, choices=_language_choices, default="en")
+    file = models.FileField(
+        "PDF",
+        upload_to=ContentAddressedPath("documents", "file", extension="pdf"),
+        validators=[validate_pdf_upload],
+    )
+    # Read from the file once, when it is uploaded.
+    file_size = models.PositiveBigIntegerField("size in bytes", editable=False, null=True)
+    page_count = models.PositiveIntegerField("pages", editable=False, null=True)
+    order = models.PositiveIntegerField(
+        "display order", default=0, help_text="Lower numbers first, within a type."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "document"
+
+    def __str__(self):
+        return f"{self.title} ({self.get_language_display()})"
+
+    def clean(self):
+        if self.document_type == self.Type.OTHER and not self.label.strip():
+            raise ValidationError({"label": "Name this document: its type is 'Other'."})
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.file_size = self.file.size
+            checked = getattr(self.file, "checked_page_count", None)
+            self.page_count = checked if checked is not None else inspect_pdf(self.file)
+        super().save(*args, **kwargs)
+
+    @property
+    def title(self):
+        return self.label.strip() or self.get_document_type_display()
+
+    def _language_info(self):
+        try:
+            return get_language_info(self.language)
+        except KeyError:
+            return {"name": self.language, "name_local": self.language, "bidi": False}
+
+    @property
+    def language_name(self):
+        return self._language_info()["name"]
+
+    @property
+    def language_name_local(self):
+        """The language's name in itself ("Français"), as a reader of it looks for it."""
+        return self._language_info()["name_local"]
+
+    @property
+    def language_is_rtl(self):
+        return self._language_info()["bidi"]
+
+    @property
+    def type_rank(self):
+        return list(self.Type.values).index(self.document_type)
+
+    @property
+    def details(self):
+        """What a visitor reads before downloading, e.g. "PDF, 4.45 MB, 298 pages"."""
+        parts = ["PDF"]
+        if self.file_size is not None:
+            parts.append(format_megabytes(self.file_size))
+        if self.page_count is not None:
+            parts.append(f"{self.page_count} page{'' if self.page_count == 1 else 's'}")
+        return ", ".join(parts)
+
+
+def format_megabytes(size):
+    """Decimal units, as download pages and operating systems show them: "4.45 MB", "312 kB"."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.2f} MB"
+    if size >= 1_000:
+        return f"{round(size / 1_000)} kB"
+    return f"{size} bytes"
 
 
 class SiteContent(models.Model):

@@ -61,6 +61,10 @@ def inspect_image(file):
                     },
                 )
             image.verify()
+        # verify() does not decode pixels (a truncated JPEG passes it); renditions will.
+        _rewind(file)
+        with Image.open(file) as image:
+            image.load()
     except ValidationError:
         raise
     except Image.DecompressionBombError:
@@ -118,7 +122,8 @@ def inspect_pdf(file):
 def validate_pdf_upload(file):
     if getattr(file, "_committed", False):
         return
-    inspect_pdf(file)
+    # Kept on the file so the model can store it without reading the PDF again.
+    file.checked_page_count = inspect_pdf(file)
 
 
 @deconstructible
@@ -130,14 +135,16 @@ class ContentAddressedPath:
     JPEG uploaded as `cover.png` is stored (and served) as a JPEG.
     """
 
-    def __init__(self, folder, field_name):
+    def __init__(self, folder, field_name, extension=None):
         self.folder = folder
         self.field_name = field_name
+        # For files checked to be of one type (PDFs): the extension, whatever the name says.
+        self.extension = extension
 
     def __call__(self, instance, filename):
         upload = getattr(instance, self.field_name).file
         stem = slugify(PurePath(filename).stem)[:60] or "file"
-        extension = PurePath(filename).suffix.lower().lstrip(".")
+        extension = self.extension or PurePath(filename).suffix.lower().lstrip(".")
         _rewind(upload)
         try:
             with Image.open(upload) as image:
@@ -149,7 +156,8 @@ class ContentAddressedPath:
     def __eq__(self, other):
         return (
             isinstance(other, ContentAddressedPath)
-            and (other.folder, other.field_name) == (self.folder, self.field_name)
+            and (other.folder, other.field_name, other.extension)
+            == (self.folder, self.field_name, self.extension)
         )
 
 

@@ -1,33 +1,153 @@
-"""Public pages of the report: the landing page and a page per publication."""
+"""Public pages of the report: the landing page, the publications index and a page per
+publication (with its documents, citation and the data search engines read)."""
 
+from itertools import groupby
+from urllib.parse import urlencode
+
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from .discovery import absolute, cover_card_image, organization_data, report_data
 from .models import PartnerOrganisation, Publication, SiteContent
 
 LATEST_PUBLICATIONS_ON_HOME = 6
+PUBLICATIONS_PER_PAGE = 10
+RELATED_PUBLICATIONS = 3
+KIND_PLURALS = {
+    Publication.Kind.ANNUAL_REPORT: "Annual reports",
+    Publication.Kind.INTERIM_REPORT: "Interim reports",
+    Publication.Kind.KEY_UPDATE: "Key updates",
+    Publication.Kind.OTHER: "Other publications",
+}
 
 
 def home(request):
     published = Publication.objects.published()
+    site = SiteContent.load()
     return render(
         request,
         "publications/home.html",
         {
-            "site": SiteContent.load(),
+            "site": site,
             "featured": list(published.filter(featured=True)),
             "publications": list(published[:LATEST_PUBLICATIONS_ON_HOME]),
             "partners": list(PartnerOrganisation.objects.filter(active=True)),
+            "organization": organization_data(site),
         },
     )
 
 
-def publication_detail(request, slug):
-    publication = get_object_or_404(Publication, slug=slug)
-    if not publication.is_visible and not request.user.is_staff:
-        raise Http404("No publication at this address.")
+def _index_url(kind="", year="", page=1):
+    query = {key: value for key, value in (("kind", kind), ("year", year)) if value}
+    if page and page > 1:
+        query["page"] = page
+    url = reverse("publications:index")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def publication_index(request):
+    """All visible publications, newest first, filtered by kind and year through links.
+
+    A filter or page that cannot exist (unknown kind, a year that is not a year, a page
+    number out of range or not a number) is a 404: such addresses have no page. Other
+    query parameters (e.g. campaign tags) are ignored.
+    """
+    kind = request.GET.get("kind", "")
+    year = request.GET.get("year", "")
+    if kind and kind not in Publication.Kind.values:
+        raise Http404("There is no such kind of publication.")
+    if year and not (year.isascii() and year.isdigit() and len(year) == 4):
+        raise Http404("That is not a year.")
+
+    published = Publication.objects.published()
+    selected = published
+    if kind:
+        selected = selected.filter(kind=kind)
+    if year:
+        selected = selected.filter(publication_date__year=int(year))
+    try:
+        page = Paginator(selected, PUBLICATIONS_PER_PAGE).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("There is no such page of publications.")
+
+    kinds_present = set(published.order_by().values_list("kind", flat=True).distinct())
+    kind_links = [{"label": "All kinds", "url": _index_url("", year), "current": not kind}] + [
+        {"label": label, "url": _index_url(value, year), "current": value == kind}
+        for value, label in Publication.Kind.choices
+        if value in kinds_present or value == kind
+    ]
+    years_present = [str(d.year) for d in published.dates("publication_date", "year", order="DESC")]
+    if year and year not in years_present:
+        years_present = sorted({*years_present, year}, reverse=True)
+    year_links = [{"label": "All years", "url": _index_url(kind, ""), "current": not year}] + [
+        {"label": value, "url": _index_url(kind, value), "current": value == year}
+        for value in years_present
+    ]
+    filter_description = " ".join(
+        part
+        for part in (
+            KIND_PLURALS[kind] if kind else "",
+            f"from {year}" if year else "",
+        )
+        if part
+    )
     return render(
         request,
-        "publications/publication_detail.html",
-        {"site": SiteContent.load(), "publication": publication},
+        "publications/publication_index.html",
+        {
+            "site": SiteContent.load(),
+            "page": page,
+            "publications": list(page.object_list),
+            "filter_groups": [("Kind", kind_links), ("Year", year_links)],
+            "filtered": bool(kind or year),
+            "filter_description": filter_description,
+            "previous_url": _index_url(kind, year, page.previous_page_number())
+            if page.has_previous()
+            else "",
+            "next_url": _index_url(kind, year, page.next_page_number()) if page.has_next() else "",
+            "canonical_url": absolute(_index_url(kind, year, page.number)),
+        },
     )
+
+
+def _document_groups(documents):
+    """Documents grouped under their titles (type or label), in the types' order."""
+    ordered = sorted(documents, key=lambda d: (d.type_rank, d.title, d.order, d.pk))
+    return [(title, list(group)) for title, group in groupby(ordered, key=lambda d: d.title)]
+
+
+def publication_detail(request, slug):
+    publication = get_object_or_404(Publication, slug=slug)
+    preview = not publication.is_visible
+    if preview and not request.user.is_staff:
+        raise Http404("No publication at this address.")
+    site = SiteContent.load()
+    documents = list(publication.documents.all())
+    related = list(
+        Publication.objects.published()
+        .filter(kind=publication.kind)
+        .exclude(pk=publication.pk)[:RELATED_PUBLICATIONS]
+    )
+    response = render(
+        request,
+        "publications/publication_detail.html",
+        {
+            "site": site,
+            "publication": publication,
+            "preview": preview,
+            "document_groups": _document_groups(documents),
+            "related": related,
+            "related_title": f"More {KIND_PLURALS[publication.kind].lower()}",
+            "citation": publication.citation_for(site.site_name),
+            "card_image": cover_card_image(publication),
+            "report": report_data(publication, site, documents),
+            "canonical_url": publication.absolute_url,
+        },
+    )
+    if preview:
+        # A staff preview must never be cached on the way or indexed.
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return response

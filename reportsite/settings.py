@@ -4,6 +4,7 @@ Every value has a safe development default except SECRET_KEY, which production m
 See `.env.example` for the documented variables.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -28,6 +29,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# The site's public origin, used for absolute links that leave the page: canonical URLs,
+# the feed, the sitemap, social-media cards and citations. One configured origin rather
+# than the request's Host header, so every copy of a link names the same address.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an origin such as https://example.org (no path), not {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+
+from publications.discovery import SITEMAPS, robots_txt
 
 from .media import serve_media
 
@@ -12,5 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     re_path(r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), serve_media),
     path("", include("consent.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("publications.urls")),
 ]

@@ -9,6 +9,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from publications.models import PartnerOrganisation, Publication, SiteContent
+from tests.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,27 @@ def publication_form(**overrides):
         "publish_at_0": "2026-01-01",
         "publish_at_1": "09:00:00",
         "hero_label": "",
+        # The publication's documents, edited inline: none unless a test adds some.
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
     }
     data.update(overrides)
+    return data
+
+
+def with_document(data, upload, **fields):
+    """Add one inline document form (the publication's downloadable PDF) to the admin post."""
+    data = dict(data)
+    data.update(
+        {
+            "documents-TOTAL_FORMS": "1",
+            "documents-0-document_type": fields.get("document_type", "full-report"),
+            "documents-0-label": fields.get("label", ""),
+            "documents-0-language": fields.get("language", "en"),
+            "documents-0-order": "0",
+            "documents-0-file": upload,
+        }
+    )
     return data
 
 
@@ -64,19 +84,25 @@ def test_editor_adds_a_publication_that_appears_on_the_landing_page(
 
 
 def test_editor_uploads_a_real_pdf_with_the_publication(editor_client, make_upload):
-    data = publication_form(
-        cover=make_upload("cover.jpg", image_format="JPEG", content_type="image/jpeg"),
-        pdf=make_upload("report.pdf", content=pdf_bytes(), content_type="application/pdf"),
+    data = with_document(
+        publication_form(
+            cover=make_upload("cover.jpg", image_format="JPEG", content_type="image/jpeg")
+        ),
+        make_upload("report.pdf", content=pdf_bytes(), content_type="application/pdf"),
     )
     assert editor_client.post("/admin/publications/publication/add/", data).status_code == 302
     publication = Publication.objects.get()
-    assert publication.pdf.name.endswith(".pdf")
+    document = publication.documents.get()
+    assert document.file.name.endswith(".pdf")
+    assert (document.page_count, document.file_size) == (2, len(pdf_bytes()))
     assert publication.cover.name.endswith(".jpg")
 
 
 def _assert_rejected(response, message, media_root):
     assert response.status_code == 200
     errors = " ".join(str(e) for e in response.context["adminform"].form.errors.values())
+    for formset in response.context["inline_admin_formsets"]:
+        errors += " ".join(str(e) for e in formset.formset.errors)
     assert message in errors, errors
     assert Publication.objects.count() == 0
     assert stored_files(media_root) == []
@@ -117,18 +143,18 @@ def test_editor_uploading_a_gif_gets_a_form_error(editor_client, make_upload, me
 
 
 def test_editor_uploading_a_fake_pdf_gets_a_form_error(editor_client, make_upload, media_root):
-    data = publication_form(
-        cover=make_upload("cover.png"),
-        pdf=make_upload("report.pdf", content=b"<html>not a pdf</html>", content_type="application/pdf"),
+    data = with_document(
+        publication_form(cover=make_upload("cover.png")),
+        make_upload("report.pdf", content=b"<html>not a pdf</html>", content_type="application/pdf"),
     )
     response = editor_client.post("/admin/publications/publication/add/", data)
     _assert_rejected(response, "not a PDF document", media_root)
 
 
 def test_editor_uploading_a_damaged_pdf_gets_a_form_error(editor_client, make_upload, media_root):
-    data = publication_form(
-        cover=make_upload("cover.png"),
-        pdf=make_upload("report.pdf", content=b"%PDF-1.7\n garbage " * 50, content_type="application/pdf"),
+    data = with_document(
+        publication_form(cover=make_upload("cover.png")),
+        make_upload("report.pdf", content=b"%PDF-1.7\n garbage " * 50, content_type="application/pdf"),
     )
     response = editor_client.post("/admin/publications/publication/add/", data)
     _assert_rejected(response, "damaged", media_root)
@@ -200,3 +226,38 @@ def test_editors_group_manages_content_but_not_users(editor):
 
 def test_editor_cannot_open_the_users_admin(editor_client):
     assert editor_client.get("/admin/auth/user/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publications_old_single_pdf_becomes_its_first_document_on_migrate(media_root):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("publications", "0003_documents_markdown_citation_renditions")]
+    after = [("publications", "0005_remove_publication_pdf")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    OldPublication = old_apps.get_model("publications", "Publication")
+    pdf_name = default_storage.save("pdfs/report-0123456789abcdef.pdf", ContentFile(pdf_bytes(5)))
+    cover_name = default_storage.save("covers/c.png", ContentFile(image_bytes()))
+    OldPublication.objects.create(
+        title="Old", slug="old", publication_date="2025-01-01", summary="s", cover=cover_name,
+        cover_alt="c", pdf=pdf_name, body="First paragraph.\n\nSecond <script>x</script>",
+        status="published",
+    )
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        publication = Publication.objects.get(slug="old")
+        document = publication.documents.get()
+        assert (document.document_type, document.language) == ("full-report", "en")
+        assert document.file.name == pdf_name
+        assert (document.page_count, document.file_size) == (5, len(pdf_bytes(5)))
+        assert publication.body_html == "<p>First paragraph.</p>\n<p>Second </p>"
+    finally:
+        MigrationExecutor(connection).loader.build_graph()
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
