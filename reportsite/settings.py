@@ -1,12 +1,17 @@
 """Settings for reportsite, read from the environment (and an optional `.env` file).
 
 Every value has a safe development default except SECRET_KEY, which production must set.
-See `.env.example` for the documented variables.
+See `.env.example` for the documented variables, and `.env.production.example` for the
+values a production server runs with (`manage.py check --deploy` is clean with them).
 """
 
+import datetime
+import importlib.util
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,6 +34,38 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# HTTPS. Off by default so that development and the tests run over plain HTTP;
+# `.env.production.example` turns everything on, and `check --deploy` says what is missing.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a TLS-terminating proxy, e.g. "HTTP_X_FORWARDED_PROTO,https". Only set this when the
+# proxy always overwrites that header: otherwise a client could claim HTTPS itself.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header name and a value separated by a comma, "
+        "e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# Django's defaults, stated because the security headers test relies on them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Where the editors' admin lives, e.g. "editors-7f3a/" (relative, ending with a slash).
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+if ADMIN_URL.startswith("/") or not ADMIN_URL.endswith("/"):
+    raise ImproperlyConfigured(
+        f"ADMIN_URL must be a relative path ending with a slash, like 'admin/' (got {ADMIN_URL!r})."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -38,12 +75,18 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
+    "axes",
+    "reportsite",
     "publications",
     "consent",
 ]
 
 MIDDLEWARE = [
+    # The security headers come first so that static files served by WhiteNoise carry them too.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -51,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes wants to be last: it turns a lockout into its own response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reportsite.urls"
@@ -77,6 +122,16 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 
+# Cache: local memory by default (one server); Redis when several servers share it, e.g.
+# CACHE_URL=redis://127.0.0.1:6379/1 (Django's built-in RedisCache).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# django-axes checks every login first, then Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -90,15 +145,51 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes; relative paths are taken from the project folder.
+STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_URL = "/media/"
 # A relative MEDIA_ROOT is taken from the project folder, not the working directory.
 MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
 
+# Uploaded media: the local MEDIA_ROOT on a single server, or an S3-compatible bucket that
+# several app servers share (needs `pip install -r requirements-s3.txt`).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+MEDIA_ORIGIN = ""
+if MEDIA_STORAGE == "local":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs django-storages: pip install -r requirements-s3.txt"
+        )
+    _s3_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+    _s3_endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "endpoint_url": _s3_endpoint or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": _s3_domain or None,
+            # Media are public and their names change with their content.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # Pages show covers and logos from the bucket: the CSP must allow its origin.
+    MEDIA_ORIGIN = env.str(
+        "MEDIA_ORIGIN", default=f"https://{_s3_domain}" if _s3_domain else _s3_endpoint
+    )
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3' (got {MEDIA_STORAGE!r}).")
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -117,3 +208,73 @@ ANALYTICS_SCRIPT_URL = env.str("ANALYTICS_SCRIPT_URL", default="")
 ANALYTICS_SITE_ID = env.str("ANALYTICS_SITE_ID", default="")
 # Origins whose players may be embedded once a visitor allows embedded content.
 EMBED_FRAME_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp): no inline code anywhere, so no 'unsafe-inline' and no
+# nonces; one header for every visitor, which keeps pages cacheable. Third-party origins are
+# listed only when configured.
+_analytics = [o for o in [_origin(ANALYTICS_SCRIPT_URL)] if o]
+_media = [o for o in [_origin(MEDIA_ORIGIN)] if o]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *_analytics],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_media, *_analytics],
+        "font-src": [SELF],
+        "connect-src": [SELF, *_analytics],
+        "frame-src": EMBED_FRAME_ORIGINS or [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+# Permissions-Policy (django-permissions-policy): the site uses none of these features.
+# Embedded players get fullscreen (the video frames ask for it).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self", *EMBED_FRAME_ORIGINS],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
+# Admin protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one username
+# from one IP address, that pair is locked out for AXES_COOLOFF_MINUTES (HTTP 429). Attempts
+# and lockouts are logged (logger "axes") and listed in the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "reportsite/locked_out.html"
+# Behind N reverse proxies the client address is the N-th from the right in X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        # Failed logins and lockouts are warnings; successful logins are not logged.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "reportsite": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
