@@ -188,6 +188,9 @@ elif MEDIA_STORAGE == "s3":
 else:
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3' (got {MEDIA_STORAGE!r}).")
 
+# Where `manage.py backup` writes its archives; relative paths are taken from the project folder.
+BACKUP_DIR = BASE_DIR / env.str("BACKUP_DIR", default="backups")
+
 STORAGES = {
     "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
