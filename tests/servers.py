@@ -52,6 +52,7 @@ class TemporarySite:
 
     def __init__(self, folder, **variables):
         self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.database = self.folder / "db.sqlite3"
         self.env = {k: v for k, v in os.environ.items() if k not in PROJECT_VARIABLES}
         self.env.update(
