@@ -263,6 +263,8 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", d
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "reportsite/locked_out.html"
+# The log names the username and address, so that an operator can see who is targeted.
+AXES_SENSITIVE_PARAMETERS = ["password"]
 # Behind N reverse proxies the client address is the N-th from the right in X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT:

@@ -1,0 +1,60 @@
+"""Someone guessing an editor's password is locked out for a while, and it is logged."""
+
+import datetime
+import logging
+import time
+
+import pytest
+from axes.models import AccessAttempt
+
+LOGIN = "/admin/login/?next=/admin/"
+PASSWORD = "correct horse battery staple"
+
+
+def log_in(client, password, username="editor", address="203.0.113.7"):
+    return client.post(
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+@pytest.mark.django_db
+def test_guessing_is_locked_out_then_allowed_again_after_the_cool_off(
+    client, editor, settings, caplog
+):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(seconds=1)
+    caplog.set_level(logging.WARNING, logger="axes")
+
+    for attempt in range(2):
+        response = log_in(client, f"wrong-{attempt}")
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in response.content.decode()
+    response = log_in(client, "wrong-2")
+    assert response.status_code == 429
+    assert "Too many login attempts" in response.content.decode()
+    assert "After 3 failed attempts" in response.content.decode()
+
+    # Locked out: even the right password does not get in now.
+    response = log_in(client, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    lockouts = [r.getMessage() for r in caplog.records if "Locking out" in r.getMessage()]
+    assert lockouts and 'username: "editor"' in lockouts[0] and "203.0.113.7" in lockouts[0]
+    attempt = AccessAttempt.objects.get(username="editor", ip_address="203.0.113.7")
+    assert attempt.failures_since_start >= 3
+
+    time.sleep(1.1)
+    response = log_in(client, PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.session["_auth_user_id"] == str(editor.pk)
+
+
+@pytest.mark.django_db
+def test_a_lockout_holds_one_username_from_one_address_only(client, editor, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    for attempt in range(2):
+        log_in(client, f"wrong-{attempt}")
+    assert log_in(client, PASSWORD).status_code == 429
+    # The editor, signing in from elsewhere, is not locked out by the attacker.
+    response = log_in(client, PASSWORD, address="198.51.100.20")
+    assert response.status_code == 302
