@@ -87,3 +87,49 @@ def test_gunicorn_serves_the_production_site_with_hashed_compressed_static_files
         assert status == 200
         cookie = headers["Set-Cookie"]
         assert cookie.startswith("csrftoken=") and "Secure" in cookie
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    read = set()
+    for source, pattern in (
+        ("reportsite/settings.py", r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"'),
+        ("gunicorn.conf.py", r'os\.environ\.get\(\s*"([A-Z][A-Z0-9_]+)"'),
+    ):
+        read |= set(re.findall(pattern, (PROJECT / source).read_text()))
+    assert {"DEBUG", "SECRET_KEY", "CACHE_URL", "ADMIN_URL", "GUNICORN_BIND"} <= read
+    example = (PROJECT / ".env.example").read_text()
+    readme = (PROJECT / "README.md").read_text()
+    undocumented = sorted(
+        name for name in read if not re.search(rf"\b{name}\b", example) or f"`{name}`" not in readme
+    )
+    assert undocumented == [], "document these in .env.example and the README's table"
+
+
+@pytest.mark.parametrize(
+    "variables, message",
+    [
+        ({"MEDIA_STORAGE": "ftp"}, "MEDIA_STORAGE must be 'local' or 's3' (got 'ftp')."),
+        ({"ADMIN_URL": "/admin"}, "ADMIN_URL must be a relative path ending with a slash"),
+        ({"SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO"}, "SECURE_PROXY_SSL_HEADER must be"),
+    ],
+)
+def test_a_mistyped_production_setting_stops_start_up_with_one_clear_sentence(
+    tmp_path, variables, message
+):
+    result = TemporarySite(tmp_path, **variables).manage("check", check=False)
+    assert result.returncode != 0
+    assert message in result.stderr.strip().splitlines()[-1]
+
+
+def test_s3_media_storage_without_django_storages_says_what_to_install(tmp_path):
+    # django-storages is an optional extra (requirements-s3.txt), not in requirements.txt.
+    try:
+        import storages  # noqa: F401
+        pytest.skip("django-storages is installed here")
+    except ImportError:
+        pass
+    site = TemporarySite(tmp_path, MEDIA_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="reports")
+    result = site.manage("check", check=False)
+    assert result.stderr.strip().splitlines()[-1].endswith(
+        "MEDIA_STORAGE=s3 needs django-storages: pip install -r requirements-s3.txt"
+    )
