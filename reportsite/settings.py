@@ -265,12 +265,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "reportsite/locked_out.html"
 # The log names the username and address, so that an operator can see who is targeted.
 AXES_SENSITIVE_PARAMETERS = ["password"]
-# Behind N reverse proxies the client address is the N-th from the right in X-Forwarded-For.
+# Reverse proxies in front of Gunicorn that append to X-Forwarded-For: the lockout keys on
+# the address they saw, not on one the client wrote (reportsite.client_address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "reportsite.client_address.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -58,3 +58,31 @@ def test_a_lockout_holds_one_username_from_one_address_only(client, editor, sett
     # The editor, signing in from elsewhere, is not locked out by the attacker.
     response = log_in(client, PASSWORD, address="198.51.100.20")
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(
+    client, editor, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.AXES_FAILURE_LIMIT = 3
+
+    def through_proxy(password, forged):
+        # The client forges the header; the proxy appends the address it really saw.
+        return client.post(
+            LOGIN,
+            {"username": "editor", "password": password},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"{forged}, 203.0.113.7",
+        )
+
+    for attempt in range(3):
+        through_proxy(f"wrong-{attempt}", forged=f"192.0.2.{attempt}")
+    assert through_proxy(PASSWORD, forged="192.0.2.99").status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+    # Another visitor behind the same proxy is not locked out.
+    response = client.post(
+        LOGIN, {"username": "editor", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert response.status_code == 302
