@@ -55,6 +55,8 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 # Django's defaults, stated because the security headers test relies on them.
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites learn only our origin, never the page. Not "same-origin": embedded YouTube
+# players refuse to play without a Referer.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

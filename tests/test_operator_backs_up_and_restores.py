@@ -80,11 +80,11 @@ def test_backup_taken_under_writes_restores_every_committed_row_and_the_media(tm
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        wait_for_rows(site.database, 100, writer)
+        wait_for_rows(site.database, 40, writer)
         before_backup = committed_rows(site.database)
         backup = site.manage("backup")
         # The writers were still at it during and after the backup.
-        after_backup = wait_for_rows(site.database, len(before_backup) + 50, writer)
+        after_backup = wait_for_rows(site.database, len(before_backup) + 20, writer)
     finally:
         stop.touch()
         output, _ = writer.communicate(timeout=60)
