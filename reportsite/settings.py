@@ -128,9 +128,9 @@ DATABASES = {
 # CACHE_URL=redis://127.0.0.1:6379/1 (Django's built-in RedisCache).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
-# django-axes checks every login first, then Django's own backend.
+# django-axes checks every login over HTTP first, then Django's own backend checks the password.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "reportsite.authentication.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

@@ -86,3 +86,15 @@ def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lockout
         REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.20",
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_code_that_logs_in_without_a_request_is_not_refused(client, editor, settings):
+    # Django's test client (and a shell) call authenticate() without a request.
+    assert client.login(username="editor", password=PASSWORD)
+    client.logout()
+    assert not client.login(username="editor", password="wrong")
+    # Over HTTP the lockout still applies.
+    settings.AXES_FAILURE_LIMIT = 1
+    log_in(client, "wrong")
+    assert log_in(client, PASSWORD).status_code == 429
