@@ -16,6 +16,7 @@ same run, rather than absolute figures. Needs `wrk` (Debian/Ubuntu: apt-get inst
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -100,6 +101,7 @@ def main():
             f"connections, {options.threads} threads, {options.duration} s each",
             flush=True,
         )
+        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
         results = []
         with site.gunicorn(options.port, workers=options.workers):
             for label, path, cookie in targets:
@@ -109,7 +111,8 @@ def main():
                 )))
 
     static_rps = results[0][1]["rps"]
-    print()
+    print(f"\nload average after the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores "
+          "(above the core count, other processes shared the CPU: figures are noisy)")
     print(f"{'target':<36} {'requests/s':>11} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
     for label, result in results:
         print(

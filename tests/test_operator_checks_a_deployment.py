@@ -5,12 +5,13 @@ files from WhiteNoise.
 
 import gzip
 import re
+import subprocess
 import urllib.error
 import urllib.request
 
 import pytest
 
-from tests.servers import PROJECT, TemporarySite, read_env_file
+from tests.servers import GUNICORN, PROJECT, TemporarySite, read_env_file
 
 PRODUCTION_EXAMPLE = PROJECT / ".env.production.example"
 PORT = 8510
@@ -133,3 +134,22 @@ def test_s3_media_storage_without_django_storages_says_what_to_install(tmp_path)
     assert result.stderr.strip().splitlines()[-1].endswith(
         "MEDIA_STORAGE=s3 needs django-storages: pip install -r requirements-s3.txt"
     )
+
+
+def gunicorn_config(folder, **variables):
+    output = subprocess.run(
+        [str(GUNICORN), "--print-config"], cwd=PROJECT, env=TemporarySite(folder, **variables).env,
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout
+    return dict(re.findall(r"^(\w+)\s+= (.*)$", output, re.MULTILINE))
+
+
+def test_gunicorn_config_file_takes_its_values_from_the_environment(tmp_path):
+    config = gunicorn_config(tmp_path, GUNICORN_BIND="127.0.0.1:8511", WEB_CONCURRENCY="3")
+    assert config["wsgi_app"] == "reportsite.wsgi:application"
+    assert config["bind"] == "['127.0.0.1:8511']"
+    assert config["workers"] == "3"
+    assert config["accesslog"] == "-"
+    assert config["control_socket_disable"] == "True"
+    with_socket = gunicorn_config(tmp_path, GUNICORN_CONTROL_SOCKET="true")
+    assert with_socket["control_socket_disable"] == "False"
