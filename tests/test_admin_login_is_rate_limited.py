@@ -22,7 +22,7 @@ def test_guessing_is_locked_out_then_allowed_again_after_the_cool_off(
     client, editor, settings, caplog
 ):
     settings.AXES_FAILURE_LIMIT = 3
-    settings.AXES_COOLOFF_TIME = datetime.timedelta(seconds=1)
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=10)
     caplog.set_level(logging.WARNING, logger="axes")
 
     for attempt in range(2):
@@ -33,6 +33,7 @@ def test_guessing_is_locked_out_then_allowed_again_after_the_cool_off(
     assert response.status_code == 429
     assert "Too many login attempts" in response.content.decode()
     assert "After 3 failed attempts" in response.content.decode()
+    assert "paused for 10 minutes" in " ".join(response.content.decode().split())
 
     # Locked out: even the right password does not get in now.
     response = log_in(client, PASSWORD)
@@ -43,6 +44,8 @@ def test_guessing_is_locked_out_then_allowed_again_after_the_cool_off(
     attempt = AccessAttempt.objects.get(username="editor", ip_address="203.0.113.7")
     assert attempt.failures_since_start >= 3
 
+    # The cool-off passes (shortened to one second rather than waiting ten minutes).
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(seconds=1)
     time.sleep(1.1)
     response = log_in(client, PASSWORD)
     assert response.status_code == 302 and response["Location"] == "/admin/"

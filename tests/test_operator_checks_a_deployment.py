@@ -19,9 +19,12 @@ HOST = "report.example.org"
 
 
 def production_values():
+    """The example's settings; the key, folders and address are the temporary site's own."""
     values = read_env_file(PRODUCTION_EXAMPLE)
     assert values["SECRET_KEY"] == "", "the example must not ship a usable secret key"
-    del values["SECRET_KEY"]  # the site generates one per test
+    for own in ("SECRET_KEY", "MEDIA_ROOT", "STATIC_ROOT", "BACKUP_DIR", "GUNICORN_BIND"):
+        values.pop(own, None)
+    assert "DATABASE_URL" not in values  # the example keeps the embedded default
     return values
 
 

@@ -50,7 +50,10 @@ def assert_security_headers(response):
 
 
 @pytest.mark.django_db
-def test_every_kind_of_page_carries_the_security_headers(client, make_publication):
+def test_every_kind_of_page_carries_the_security_headers(client, settings, make_publication):
+    # WhiteNoise serves static files from the finders (no collectstatic in tests); it reads
+    # these when this test's client builds its middleware, at the first request.
+    settings.WHITENOISE_USE_FINDERS = settings.WHITENOISE_AUTOREFRESH = True
     publication = make_publication(slug="first-key-update")
     pages = {
         "/": 200,
