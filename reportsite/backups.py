@@ -133,9 +133,10 @@ def _archive_path(backup_dir, now):
 
 
 def create_backup(database, media_root, backup_dir):
-    """Write a dated archive of the SQLite database and the media folder; return its path.
+    """Write a dated archive of the SQLite database and the media folder.
 
-    `media_root` may be None when media live elsewhere (an S3 bucket).
+    Returns the archive's path and the {name: sha256} of its files. `media_root` is None
+    when media live elsewhere (an S3 bucket).
     """
     backup_dir = Path(backup_dir)
     backup_dir.mkdir(parents=True, exist_ok=True)
@@ -153,7 +154,10 @@ def create_backup(database, media_root, backup_dir):
                     for path in sorted(Path(media_root).rglob("*")):
                         if path.is_file() and not path.is_symlink():
                             name = f"{MEDIA}/{path.relative_to(media_root).as_posix()}"
-                            files[name] = _add_file(archive, path, name)
+                            try:
+                                files[name] = _add_file(archive, path, name)
+                            except FileNotFoundError:
+                                pass  # deleted since the listing: nothing to keep
                 manifest = json.dumps(
                     {"format": FORMAT, "created": now.isoformat(), "files": files}, indent=1
                 ).encode()
@@ -185,8 +189,16 @@ def unpack_and_verify(archive_path, into):
         raise BackupError(f"No archive at {archive_path}.")
     try:
         with tarfile.open(archive_path, "r:gz") as archive:
-            # The "data" filter refuses absolute paths, "..", links and devices.
-            archive.extractall(into, filter="data")
+            members = archive.getmembers()
+            for member in members:
+                # Our archives hold plain files and folders with relative names, nothing else.
+                parts = Path(member.name).parts
+                if not (member.isfile() or member.isdir()) or member.name.startswith("/") or ".." in parts:
+                    raise BackupError(f"{archive_path.name} holds an unsafe entry: {member.name!r}")
+            if hasattr(tarfile, "data_filter"):  # Python 3.11.4+: a second line of defence
+                archive.extractall(into, members=members, filter="data")
+            else:
+                archive.extractall(into, members=members)
     except (tarfile.TarError, OSError, EOFError) as error:
         raise BackupError(f"{archive_path.name} is not a readable backup archive: {error}")
     try:

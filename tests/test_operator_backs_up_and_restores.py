@@ -161,6 +161,17 @@ def test_restore_refuses_a_tampered_archive_and_writes_nothing(archive, tmp_path
     assert [p.name for p in tmp_path.iterdir()] == ["tampered.tar.gz"]
 
 
+def test_restore_refuses_an_archive_that_writes_outside_its_folder(tmp_path):
+    evil = tmp_path / "evil.tar.gz"
+    with tarfile.open(evil, "w:gz") as archive:
+        info = tarfile.TarInfo("../escaped.txt")
+        info.size = 4
+        archive.addfile(info, io.BytesIO(b"evil"))
+    with pytest.raises(CommandError, match="unsafe entry: '../escaped.txt'"):
+        call_command("restore", str(evil), target=str(tmp_path / "target"))
+    assert not (tmp_path / "escaped.txt").exists()
+
+
 def test_restore_refuses_a_file_that_is_not_an_archive_or_a_folder_in_use(archive, tmp_path):
     junk = tmp_path / "junk.tar.gz"
     junk.write_bytes(b"this is not a backup")
