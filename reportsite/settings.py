@@ -1,13 +1,18 @@
 """Settings for reportsite, read from the environment (and an optional `.env` file).
 
 Every value has a safe development default except SECRET_KEY, which production must set.
-See `.env.example` for the documented variables.
+See `.env.example` for the documented variables, and `.env.production.example` for the
+values a production server runs with (`manage.py check --deploy` is clean with them).
 """
 
+import datetime
+import importlib.util
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +44,40 @@ if not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
         f"SITE_URL must be an origin such as https://example.org (no path), not {SITE_URL!r}."
     )
 
+# HTTPS. Off by default so that development and the tests run over plain HTTP;
+# `.env.production.example` turns everything on, and `check --deploy` says what is missing.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind a TLS-terminating proxy, e.g. "HTTP_X_FORWARDED_PROTO,https". Only set this when the
+# proxy always overwrites that header: otherwise a client could claim HTTPS itself.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header name and a value separated by a comma, "
+        "e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+# Django's defaults, stated because the security headers test relies on them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites learn only our origin, never the page. Not "same-origin": embedded YouTube
+# players refuse to play without a Referer.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Where the editors' admin lives, e.g. "editors-7f3a/" (relative, ending with a slash).
+ADMIN_URL = env.str("ADMIN_URL", default="admin/")
+if ADMIN_URL.startswith("/") or not ADMIN_URL.endswith("/"):
+    raise ImproperlyConfigured(
+        f"ADMIN_URL must be a relative path ending with a slash, like 'admin/' (got {ADMIN_URL!r})."
+    )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -48,12 +87,18 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
+    "axes",
+    "reportsite",
     "publications",
     "consent",
 ]
 
 MIDDLEWARE = [
+    # The security headers come first so that static files served by WhiteNoise carry them too.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-axes wants to be last: it turns a lockout into its own response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reportsite.urls"
@@ -98,6 +145,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# Cache: local memory by default (one server); Redis when several servers share it, e.g.
+# CACHE_URL=redis://127.0.0.1:6379/1 (Django's built-in RedisCache).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# django-axes checks every login over HTTP first, then Django's own backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "reportsite.authentication.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -111,15 +168,54 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` writes; relative paths are taken from the project folder.
+STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_URL = "/media/"
 # A relative MEDIA_ROOT is taken from the project folder, not the working directory.
 MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
 
+# Uploaded media: the local MEDIA_ROOT on a single server, or an S3-compatible bucket that
+# several app servers share (needs `pip install -r requirements-s3.txt`).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
+MEDIA_ORIGIN = ""
+if MEDIA_STORAGE == "local":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs django-storages: pip install -r requirements-s3.txt"
+        )
+    _s3_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
+    _s3_endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "endpoint_url": _s3_endpoint or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": _s3_domain or None,
+            # Media are public and their names change with their content.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # Pages show covers and logos from the bucket: the CSP must allow its origin.
+    MEDIA_ORIGIN = env.str(
+        "MEDIA_ORIGIN", default=f"https://{_s3_domain}" if _s3_domain else _s3_endpoint
+    )
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3' (got {MEDIA_STORAGE!r}).")
+
+# Where `manage.py backup` writes its archives; relative paths are taken from the project folder.
+BACKUP_DIR = BASE_DIR / env.str("BACKUP_DIR", default="backups")
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -148,3 +244,73 @@ CONSENT_COOKIE_SECURE = env.bool("CONSENT_COOKIE_SECURE", default=not DEBUG)
 # Key of the IP hashes and of the records' hash chain. Defaults to one derived from
 # SECRET_KEY; set it separately so that rotating SECRET_KEY keeps old records verifiable.
 CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default="")
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp): no inline code anywhere, so no 'unsafe-inline' and no
+# nonces; one header for every visitor, which keeps pages cacheable. Third-party origins are
+# listed only when configured.
+_analytics = [o for o in [_origin(ANALYTICS_SCRIPT_URL)] if o]
+_media = [o for o in [_origin(MEDIA_ORIGIN)] if o]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, *_analytics],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *_media, *_analytics],
+        "font-src": [SELF],
+        "connect-src": [SELF, *_analytics],
+        "frame-src": EMBED_FRAME_ORIGINS or [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+    },
+}
+
+# Permissions-Policy (django-permissions-policy): the site uses none of these features.
+# Embedded players get fullscreen (the video frames ask for it).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self", *EMBED_FRAME_ORIGINS],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
+# Admin protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one username
+# from one IP address, that pair is locked out for AXES_COOLOFF_MINUTES (HTTP 429). Attempts
+# and lockouts are logged (logger "axes") and listed in the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "reportsite/locked_out.html"
+# The log names the username and address, so that an operator can see who is targeted.
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# Reverse proxies in front of Gunicorn that append to X-Forwarded-For: the lockout keys on
+# the address they saw, not on one the client wrote (reportsite.client_address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "reportsite.client_address.client_ip"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        # Failed logins and lockouts are warnings; successful logins are not logged.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "reportsite": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 
 from publications.discovery import SITEMAPS, robots_txt
 
+from .health import healthz
 from .media import serve_media
 
 admin.site.site_header = "International AI Safety Report — editors"
@@ -12,7 +13,8 @@ admin.site.site_title = "Report editors"
 admin.site.index_title = "Site content"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     re_path(r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), serve_media),
     path("", include("consent.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

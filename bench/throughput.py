@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Landing-page throughput under Gunicorn, beside a static file from the same server.
+
+    .venv/bin/python bench/throughput.py [--cookie 'name=value'] [--duration 10]
+
+Starts what it needs on 127.0.0.1: a temporary site (SQLite seeded with the launch content,
+static files collected for WhiteNoise) served by Gunicorn with gunicorn.conf.py and 2
+workers, then loads it with `wrk` (32 connections) in one run: a static file served by
+WhiteNoise, /healthz as the floor of any Django view on this middleware stack, the landing
+page for a new visitor (no cookies), and, with --cookie, the landing page for a visitor who
+has decided (that Cookie header on every request). It prints requests per second, p99
+latency and errors for each, and each one's ratio to the static file.
+
+On a 2-core machine wrk shares the CPU with the server: compare the ratio, measured in the
+same run, rather than absolute figures. Needs `wrk` (Debian/Ubuntu: apt-get install wrk).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.servers import TemporarySite  # noqa: E402
+
+DEFAULT_PORT = 8520
+
+
+def run_wrk(url, duration, connections, threads, cookie=None):
+    command = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+def _milliseconds(value, unit):
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(output):
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(int(n) for n in sockets.groups()) if sockets else 0
+    )
+    return {
+        "requests": requests,
+        "rps": rps,
+        "p99_ms": _milliseconds(*p99.groups()) if p99 else float("nan"),
+        "errors": errors,
+    }
+
+
+def hashed_static_path(site, name="css/site.css"):
+    manifest = json.loads((site.folder / "static" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"][name]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers")
+    parser.add_argument("--path", default="/", help="page to measure (default: the landing page)")
+    parser.add_argument(
+        "--cookie",
+        help="also measure the page for a visitor who has decided: this Cookie header value, "
+        "e.g. the consent cookie copied from a browser",
+    )
+    options = parser.parse_args()
+
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: install it (Debian/Ubuntu: apt-get install wrk), then run again.")
+
+    with tempfile.TemporaryDirectory(prefix="reportsite-bench-") as folder:
+        print("Preparing a temporary site (migrate, seed content, collectstatic)...", flush=True)
+        site = TemporarySite(folder).prepare()
+        base = f"http://127.0.0.1:{options.port}"
+        targets = [
+            ("static file (WhiteNoise)", hashed_static_path(site), None),
+            # The floor for any Django view on this stack: middleware, one query, one cache hit.
+            ("trivial view /healthz", "/healthz", None),
+            (f"page {options.path}, new visitor", options.path, None),
+        ]
+        if options.cookie:
+            targets.append((f"page {options.path}, decided visitor", options.path, options.cookie))
+
+        print(
+            f"Gunicorn, {options.workers} workers, on {base}; wrk: {options.connections} "
+            f"connections, {options.threads} threads, {options.duration} s each",
+            flush=True,
+        )
+        idle_load = os.getloadavg()[0]
+        results = []
+        with site.gunicorn(options.port, workers=options.workers):
+            for label, path, cookie in targets:
+                run_wrk(base + path, 2, options.connections, options.threads, cookie)  # warm up
+                results.append((label, run_wrk(
+                    base + path, options.duration, options.connections, options.threads, cookie
+                )))
+
+    static_rps = results[0][1]["rps"]
+    # wrk and Gunicorn themselves load the machine; what matters is the load before them.
+    print(f"\nload average before the run: {idle_load:.2f} on {os.cpu_count()} cores")
+    if idle_load > 0.5:
+        print("(other processes were busy: they shared the CPU, so these figures are noisy)")
+    print(f"{'target':<36} {'requests/s':>11} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
+    for label, result in results:
+        print(
+            f"{label:<36} {result['rps']:>11.1f} {result['p99_ms']:>8.2f} "
+            f"{result['errors']:>7} {result['rps'] / static_rps:>6.2f}"
+        )
+    print("\nratio = requests/s of the target / requests/s of the static file, same server, same run")
+    if any(result["errors"] for _, result in results):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
