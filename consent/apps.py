@@ -12,3 +12,10 @@ class ConsentConfig(AppConfig):
         # Editors word the purposes and publish policy versions; consent records are
         # personal data and need the dedicated permissions (see ConsentRecord.Meta).
         register_editor_models(("consent", "purpose"), ("consent", "policyversion"))
+
+        from reportsite import pagecache
+
+        from .models import PolicyVersion, Purpose
+
+        # The banner's texts are on every page (see consent.state.consent_config).
+        pagecache.invalidate_on_change(Purpose, PolicyVersion)

@@ -13,6 +13,9 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
+from django.utils import timezone
+
+from reportsite import pagecache
 
 from .models import PolicyVersion, Purpose
 
@@ -141,6 +144,26 @@ class ConsentState:
         return fingerprint(self.texts)
 
 
+def sent_gpc(request):
+    """Whether the browser sent a Global Privacy Control signal."""
+    return request.headers.get("Sec-GPC", "").strip() == "1"
+
+
+def consent_config():
+    """The policy version in force and the purposes, as a pair.
+
+    Every page shows them (banner, switches), so they are cached until an editor changes
+    one (the page cache's content generation moves) or the day changes (a version dated in
+    the future comes into force on its date).
+    """
+    key = f"consent:config:{pagecache.current_generation()}:{timezone.localdate().isoformat()}"
+    config = pagecache.cache().get(key)
+    if config is None:
+        config = (PolicyVersion.objects.current(), list(Purpose.objects.all()))
+        pagecache.cache().set(key, config, 24 * 3600)
+    return config
+
+
 def get_state(request):
     """The request's consent state, computed once per request."""
     state = getattr(request, "_consent_state", None)
@@ -149,10 +172,11 @@ def get_state(request):
             cookie, forged = read_cookie(request), False
         except ForgedCookie:
             cookie, forged = None, True
+        version, purposes = consent_config()
         state = ConsentState(
-            version=PolicyVersion.objects.current(),
-            purposes=list(Purpose.objects.all()),
-            gpc=request.headers.get("Sec-GPC", "").strip() == "1",
+            version=version,
+            purposes=purposes,
+            gpc=sent_gpc(request),
             cookie=cookie,
             forged_cookie=forged,
         )
@@ -175,8 +199,11 @@ def page_variant(request):
     The banner's texts (purposes, their descriptions) are not part of the key: a cache must
     be cleared when an editor changes them or publishes a policy version, as for any other
     content. (A version dated in the future needs nothing: from its date on, every decided
-    visitor's key turns back to "new" by itself.) Costs two small queries per call.
+    visitor's key turns back to "new" by itself.) Costs no query: see `consent_config`.
     """
+    if settings.CONSENT_COOKIE_NAME not in request.COOKIES:
+        # The launch-day case, answered without looking anything up.
+        return "new-gpc" if sent_gpc(request) else "new"
     state = get_state(request)
     if not state.decided:
         return "new-gpc" if state.gpc else "new"

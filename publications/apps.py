@@ -10,3 +10,13 @@ class PublicationsConfig(AppConfig):
         from .editors import sync_editors_group
 
         post_migrate.connect(sync_editors_group, dispatch_uid="publications.sync_editors_group")
+
+        from reportsite import pagecache
+
+        from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
+
+        pagecache.invalidate_on_change(
+            Publication, PublicationDocument, PartnerOrganisation, SiteContent
+        )
+        # A publication scheduled for later appears on time, without anyone saving.
+        pagecache.register_expiry(Publication.objects.seconds_until_next_scheduled)

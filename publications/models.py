@@ -25,6 +25,17 @@ class PublicationQuerySet(models.QuerySet):
     def featured(self):
         return self.published().filter(featured=True)
 
+    def seconds_until_next_scheduled(self):
+        """Seconds until the next published-but-scheduled publication appears, or None."""
+        now = timezone.now()
+        next_time = (
+            self.filter(status=Publication.Status.PUBLISHED, publish_at__gt=now)
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+        return (next_time - now).total_seconds() if next_time else None
+
 
 class Publication(models.Model):
     class Kind(models.TextChoices):

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from reportsite.pagecache import public_page
+
 from . import discovery, views
 
 app_name = "publications"
@@ -7,6 +9,6 @@ app_name = "publications"
 urlpatterns = [
     path("", views.home, name="home"),
     path("publications/", views.publication_index, name="index"),
-    path("publications/feed/", discovery.PublicationsFeed(), name="feed"),
+    path("publications/feed/", public_page(discovery.PublicationsFeed()), name="feed"),
     path("publication/<slug:slug>/", views.publication_detail, name="detail"),
 ]

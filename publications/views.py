@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from reportsite.pagecache import public_page
+
 from .discovery import absolute, cover_card_image, organization_data, report_data
 from .models import PartnerOrganisation, Publication, SiteContent
 
@@ -23,6 +25,7 @@ KIND_PLURALS = {
 }
 
 
+@public_page
 def home(request):
     published = Publication.objects.published()
     site = SiteContent.load()
@@ -47,6 +50,7 @@ def _index_url(kind="", year="", page=1):
     return f"{url}?{urlencode(query)}" if query else url
 
 
+@public_page
 def publication_index(request):
     """All visible publications, newest first, filtered by kind and year through links.
 
@@ -118,6 +122,7 @@ def _document_groups(documents):
     return [(title, list(group)) for title, group in groupby(ordered, key=lambda d: d.title)]
 
 
+@public_page
 def publication_detail(request, slug):
     publication = get_object_or_404(Publication, slug=slug)
     preview = not publication.is_visible

@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and the database: a cached public page costs none of them.
+    "reportsite.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,6 +150,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Cache: local memory by default (one server); Redis when several servers share it, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1 (Django's built-in RedisCache).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Public pages are cached whole for anonymous visitors, per consent state (reportsite.pagecache).
+# PAGE_CACHE_SECONDS=0 turns it off. With the local-memory cache each worker keeps its own
+# copies, and this file's time tells every worker on the machine that content changed.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_STAMP_FILE = BASE_DIR / env.str("PAGE_CACHE_STAMP_FILE", default="var/content-changed")
 
 # django-axes checks every login over HTTP first, then Django's own backend checks the password.
 AUTHENTICATION_BACKENDS = [

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from publications.discovery import SITEMAPS, robots_txt
 
 from .health import healthz
+from .pagecache import public_page
 from .media import serve_media
 
 admin.site.site_header = "International AI Safety Report — editors"
@@ -17,7 +18,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     re_path(r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), serve_media),
     path("", include("consent.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("publications.urls")),
 ]

@@ -36,6 +36,15 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def fresh_page_cache(settings, tmp_path):
+    """Each test starts with an empty page cache of its own (the database starts empty too)."""
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE_STAMP_FILE = tmp_path / "content-changed"
+    caches[settings.PAGE_CACHE_ALIAS].clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT

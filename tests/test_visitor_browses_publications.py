@@ -152,7 +152,8 @@ def _queries(client, url):
     return len(queries)
 
 
-def test_index_queries_do_not_grow_with_content(client, make_publication):
+def test_index_queries_do_not_grow_with_content(client, settings, make_publication):
+    settings.PAGE_CACHE_SECONDS = 0  # measure the rendering, not the page cache
     from publications.models import SiteContent
 
     SiteContent.load()
@@ -161,7 +162,8 @@ def test_index_queries_do_not_grow_with_content(client, make_publication):
     for _ in range(25):
         make_publication()
     assert _queries(client, "/publications/") == few
-    assert few <= 6
+    # The page's own queries, plus the banner's texts, read again after each content change.
+    assert few <= 7
 
 
 @pytest.mark.django_db(transaction=True)
