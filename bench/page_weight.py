@@ -1,6 +1,7 @@
 """Page weight of the landing page and a publication page.
 
-Prints, for `/` and a publication page: the SQL queries a view makes, the HTML bytes it
+Prints, for `/` and a publication page: the SQL queries a view makes (rendered / served
+from the page cache), the HTML bytes it
 sends, and the image bytes real Chromium receives at 390 px (phone) and 1280 px (laptop)
 wide at 1 device pixel per CSS pixel, and at 390 px on a 3x phone screen, scrolled to the
 end so that every lazy image loads, with an empty cache.
@@ -24,18 +25,13 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browsers import CHROMIUM, CHROMIUM_ARGS, image_bytes_received  # noqa: E402
+
 PORTS = range(8400, 8450)
 # (viewport width, device pixel ratio): the issue's phone and laptop, and a phone of today.
 SCREENS = ((390, 1), (1280, 1), (390, 3))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def configure(folder):
@@ -52,7 +48,6 @@ def configure(folder):
             "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
         }
     )
-    sys.path.insert(0, str(ROOT))
     import django
     from django.conf import settings
 
@@ -98,16 +93,22 @@ def prepare_content(print_cover):
 
 
 def queries_and_html(path):
+    """SQL queries to render the page (page cache missed) and from the page cache, HTML bytes."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from reportsite.pagecache import content_changed
+
     client = Client()
     client.get(path)  # once first: a fresh database creates the site texts on first use
-    with CaptureQueriesContext(connection) as queries:
+    content_changed()  # as an editor's save does: the next request renders the page
+    with CaptureQueriesContext(connection) as rendered:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
-    return len(queries), len(response.content)
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get(path)["X-Page-Cache"] == "hit"
+    return f"{len(rendered)}/{len(cached)}", len(response.content)
 
 
 def start_server():
@@ -133,24 +134,7 @@ def start_server():
 
 
 def image_bytes(browser, url, width, scale):
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, device_scale_factor=scale
-    )
-    page = context.new_page()
-    received = {}
-
-    def count(request):
-        if request.resource_type == "image":
-            sizes = request.sizes()
-            received[request.url] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-
-    page.on("requestfinished", count)
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_timeout(300)
-    page.wait_for_load_state("networkidle")
-    context.close()
+    received = image_bytes_received(browser, url, {"width": width, "height": 900}, scale)
     return sum(received.values()), len(received)
 
 
@@ -174,7 +158,7 @@ def main():
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
             )
             images = {
                 (path, screen): image_bytes(browser, base + path, *screen)
@@ -185,7 +169,7 @@ def main():
         server.shutdown()
 
         print(f"Served from {base} (DEBUG off); image bytes with every lazy image loaded.")
-        header = f"{'page':<58} {'SQL':>4} {'HTML bytes':>11}" + "".join(
+        header = f"{'page':<58} {'SQL':>5} {'HTML bytes':>11}" + "".join(
             f" {f'images {w}px@{x}x':>16}" for w, x in SCREENS
         )
         print(header)
@@ -195,7 +179,8 @@ def main():
             cells = "".join(
                 f" {f'{images[path, s][0]:,} ({images[path, s][1]})':>16}" for s in SCREENS
             )
-            print(f"{path:<58} {queries:>4} {html:>11,}{cells}")
+            print(f"{path:<58} {queries:>5} {html:>11,}{cells}")
+        print("SQL = queries when the page is rendered / when it comes from the page cache.")
         print("(n) = number of images received; @1x/@3x = device pixel ratio.")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -8,6 +8,7 @@ from PIL import Image
 
 from publications.models import Publication
 from publications.seed import load_seed_content
+from tests.browsers import image_bytes_received
 from tests.test_editor_manages_content import publication_form
 
 PHONE = {"width": 390, "height": 844}
@@ -33,28 +34,6 @@ def media_snapshot(media_root):
     }
 
 
-def image_bytes_received(browser, url, viewport):
-    """Open `url` in a fresh browser (empty cache), scroll to the end so that every lazy
-    image loads, and return the bytes received for images and the image URLs."""
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    received = {}
-
-    def count(request):
-        if request.resource_type == "image":
-            sizes = request.sizes()
-            received[request.url] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
-
-    page.on("requestfinished", count)
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_timeout(300)
-    page.wait_for_load_state("networkidle")
-    context.close()
-    return sum(received.values()), received
-
-
 @pytest.mark.django_db(transaction=True)
 def test_phone_visitor_gets_at_most_150_kb_of_images_for_a_huge_cover(
     live_server, browser, editor_client, make_upload, media_root
@@ -76,7 +55,8 @@ def test_phone_visitor_gets_at_most_150_kb_of_images_for_a_huge_cover(
 
     before = media_snapshot(media_root)
     for path in ("/", publication.get_absolute_url()):
-        total, received = image_bytes_received(browser, live_server.url + path, PHONE)
+        received = image_bytes_received(browser, live_server.url + path, PHONE)
+        total = sum(received.values())
         print(f"{path}: {total} bytes of images in {len(received)} responses")
         assert received, f"no image loaded on {path}"
         assert total <= IMAGE_BUDGET_BYTES, (path, total, received)
