@@ -6,6 +6,7 @@ so a page cache can store one copy per key instead of one per visitor.
 """
 
 import dataclasses
+import functools
 import hashlib
 import json
 import time
@@ -64,19 +65,29 @@ def max_age_seconds():
     return settings.CONSENT_MAX_AGE_DAYS * 24 * 3600
 
 
+@functools.lru_cache(maxsize=4096)
+def _unsign(value):
+    """The signed payload of a cookie value, or None if this site did not sign it.
+
+    Memoised: every cached page served to a visitor who decided checks their cookie, and
+    many requests carry the same one. Expiry is checked by the caller, on every request.
+    """
+    try:
+        return signing.loads(value, salt=COOKIE_SALT)
+    except signing.BadSignature:
+        return None
+
+
 def read_cookie(request):
     """The cookie's payload; None when absent or expired. Raises ForgedCookie."""
     value = request.COOKIES.get(settings.CONSENT_COOKIE_NAME)
     if not value:
         return None
+    payload = _unsign(value)
+    if payload is None:
+        raise ForgedCookie
     try:
-        payload = signing.loads(value, salt=COOKIE_SALT, max_age=max_age_seconds())
-    except signing.SignatureExpired:
-        return None
-    except signing.BadSignature as error:
-        raise ForgedCookie from error
-    try:
-        return {
+        cookie = {
             "id": str(uuid.UUID(payload["id"])),
             "v": int(payload["v"]),
             "c": {str(slug): bool(on) for slug, on in payload["c"].items()},
@@ -84,6 +95,9 @@ def read_cookie(request):
         }
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ForgedCookie from error
+    if cookie["t"] + max_age_seconds() < time.time():
+        return None
+    return cookie
 
 
 def cookie_value(consent_id, version, choices):
@@ -154,14 +168,28 @@ def consent_config():
 
     Every page shows them (banner, switches), so they are cached until an editor changes
     one (the page cache's content generation moves) or the day changes (a version dated in
-    the future comes into force on its date).
+    the future comes into force on its date). The last pair is also kept in this process,
+    which spares unpickling it on every request.
     """
     key = f"consent:config:{pagecache.current_generation()}:{timezone.localdate().isoformat()}"
+    last_key, last_config = _last_config
+    if key == last_key:
+        return last_config
     config = pagecache.cache().get(key)
     if config is None:
         config = (PolicyVersion.objects.current(), list(Purpose.objects.all()))
         pagecache.cache().set(key, config, 24 * 3600)
+    _last_config[:] = [key, config]
     return config
+
+
+def forget_config():
+    """Drop what this process remembers (for tests, whose database changes without saves)."""
+    _last_config[:] = [None, None]
+    _unsign.cache_clear()
+
+
+_last_config = [None, None]
 
 
 def get_state(request):

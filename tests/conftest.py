@@ -32,8 +32,11 @@ def fresh_page_cache(settings, tmp_path):
     """Each test starts with an empty page cache of its own (the database starts empty too)."""
     from django.core.cache import caches
 
+    from consent.state import forget_config
+
     settings.PAGE_CACHE_STAMP_FILE = tmp_path / "content-changed"
     caches[settings.PAGE_CACHE_ALIAS].clear()
+    forget_config()
 
 
 @pytest.fixture(autouse=True)
