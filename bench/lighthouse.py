@@ -13,7 +13,9 @@ Lighthouse is a Node program, not part of this project. Lighthouse 12 runs on No
     .venv/bin/python bench/lighthouse.py                      # all pages, both modes
     .venv/bin/python bench/lighthouse.py --mode desktop / --reports /tmp/lh-reports
 
-The script looks for Lighthouse in $LIGHTHOUSE, then /tmp/lh/node_modules/.bin/lighthouse,
+Performance varies from run to run, more so on a busy machine: `--runs 3` keeps, per page
+and mode, the run with the median performance score (Lighthouse's own advice); the load
+average is printed at the end. The script looks for Lighthouse in $LIGHTHOUSE, then /tmp/lh/node_modules/.bin/lighthouse,
 then on the PATH; Chromium in $CHROME_PATH, then /usr/bin/chromium. Each run takes ~15 s.
 The first visit of each page is what Lighthouse measures: the cookie banner is showing.
 """
@@ -114,6 +116,7 @@ def main():
     parser.add_argument("paths", nargs="*", default=PAGES, help="pages (default: the four)")
     parser.add_argument("--mode", choices=MODES, action="append", help="default: both")
     parser.add_argument("--reports", type=Path, help="keep each JSON report in this folder")
+    parser.add_argument("--runs", type=int, default=1, help="runs per page and mode (median kept)")
     arguments = parser.parse_args()
     lighthouse = find_lighthouse()
     modes = arguments.mode or MODES
@@ -129,8 +132,13 @@ def main():
             for path in arguments.paths:
                 for mode in modes:
                     name = path.strip("/").replace("/", "_") or "home"
-                    output = reports / f"{name}.{mode}.json"
-                    report = run_lighthouse(lighthouse, f"http://127.0.0.1:{port}{path}", mode, output)
+                    url = f"http://127.0.0.1:{port}{path}"
+                    runs = []
+                    for run in range(arguments.runs):
+                        output = reports / f"{name}.{mode}.{run + 1}.json"
+                        runs.append(run_lighthouse(lighthouse, url, mode, output))
+                    runs.sort(key=lambda report: report["categories"]["performance"]["score"])
+                    report = runs[len(runs) // 2]
                     scores = [round(report["categories"][c]["score"] * 100) for c in CATEGORIES]
                     rows.append((path, mode, *scores))
                     problems += [(path, mode, *failure) for failure in failed_audits(report)]
@@ -151,6 +159,9 @@ def main():
         print("Every scored audit passed.")
     if arguments.reports:
         print(f"\nJSON reports in {reports}")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\nLoad average at the end (1, 5, 15 min; {os.cpu_count()} cores): {load}."
+          " Above the core count, other processes shared the CPU: performance is then noisier.")
 
 
 if __name__ == "__main__":
