@@ -97,7 +97,11 @@ def run_lighthouse(lighthouse, url, mode, output):
 
 
 def failed_audits(report):
-    """(category, audit id, title, shown value) of each scored audit below 1."""
+    """(weight, category, audit id, title, shown value) of each audit below 1.
+
+    Weight 0 audits (Lighthouse 12's "insights" and diagnostics) are advice: they do not
+    count in the category score.
+    """
     failures = []
     for name in CATEGORIES:
         for ref in report["categories"][name]["auditRefs"]:
@@ -106,7 +110,7 @@ def failed_audits(report):
                 continue
             if audit["score"] is not None and audit["score"] < 1:
                 failures.append(
-                    (name, audit["id"], audit["title"], audit.get("displayValue", ""))
+                    (ref["weight"], name, audit["id"], audit["title"], audit.get("displayValue", ""))
                 )
     return failures
 
@@ -151,17 +155,27 @@ def main():
     for path, mode, *scores in rows:
         print(f"{path:<{width}}  {mode:<7}  " + "  ".join(f"{score:>4}" for score in scores))
     print()
-    if problems:
-        print("Audits that did not pass:")
-        for path, mode, category, audit, title, value in problems:
+    scored = [problem for problem in problems if problem[2] > 0]
+    if scored:
+        print("Scored audits that did not pass:")
+        for path, mode, _weight, category, audit, title, value in scored:
             print(f"  {path} ({mode}) [{category}] {audit}: {title}{f' ({value})' if value else ''}")
     else:
         print("Every scored audit passed.")
+    advice = {}
+    for path, mode, weight, category, audit, title, _value in problems:
+        if weight == 0:
+            advice.setdefault((category, audit, title), []).append(f"{path} ({mode})")
+    if advice:
+        print("\nAdvice (weight 0, not in the scores):")
+        for (category, audit, title), pages in sorted(advice.items()):
+            print(f"  [{category}] {audit}: {title}: on {len(pages)} of {len(rows)} page/mode pairs")
     if arguments.reports:
         print(f"\nJSON reports in {reports}")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"\nLoad average at the end (1, 5, 15 min; {os.cpu_count()} cores): {load}."
-          " Above the core count, other processes shared the CPU: performance is then noisier.")
+    print(f"\nLoad average at the end (1, 5, 15 min; {os.cpu_count()} cores): {load}.")
+    if os.getloadavg()[1] > os.cpu_count():
+        print("Other processes shared the CPU: performance scores are noisier than usual.")
 
 
 if __name__ == "__main__":
