@@ -323,3 +323,8 @@ LOGGING = {
         "reportsite": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Files that must live at the site root because clients ask for them there without a page
+# naming them (/favicon.ico, /apple-touch-icon.png): WhiteNoise serves this folder at "/".
+# Drawn by reportsite/icons.py.
+WHITENOISE_ROOT = BASE_DIR / "reportsite" / "root"
