@@ -163,6 +163,10 @@ def sent_gpc(request):
     return request.headers.get("Sec-GPC", "").strip() == "1"
 
 
+def _config_key():
+    return f"consent:config:{pagecache.current_generation()}:{timezone.localdate().isoformat()}"
+
+
 def consent_config():
     """The policy version in force and the purposes, as a pair.
 
@@ -171,7 +175,7 @@ def consent_config():
     the future comes into force on its date). The last pair is also kept in this process,
     which spares unpickling it on every request.
     """
-    key = f"consent:config:{pagecache.current_generation()}:{timezone.localdate().isoformat()}"
+    key = _config_key()
     last_key, last_config = _last_config
     if key == last_key:
         return last_config
@@ -187,9 +191,13 @@ def forget_config():
     """Drop what this process remembers (for tests, whose database changes without saves)."""
     _last_config[:] = [None, None]
     _unsign.cache_clear()
+    _decided_variants.clear()
 
 
 _last_config = [None, None]
+# (cookie value, GPC, consent texts' key) -> (variant, time the decision expires).
+_decided_variants = {}
+_DECIDED_VARIANTS_KEPT = 10_000
 
 
 def get_state(request):
@@ -232,6 +240,12 @@ def page_variant(request):
     if settings.CONSENT_COOKIE_NAME not in request.COOKIES:
         # The launch-day case, answered without looking anything up.
         return "new-gpc" if sent_gpc(request) else "new"
+    # Visitors who decided come back with the same cookie: their variant is remembered
+    # until the texts change or their decision expires, so a cached page costs them little.
+    memo_key = (request.COOKIES[settings.CONSENT_COOKIE_NAME], sent_gpc(request), _config_key())
+    remembered = _decided_variants.get(memo_key)
+    if remembered and remembered[1] > time.time():
+        return remembered[0]
     state = get_state(request)
     if not state.decided:
         return "new-gpc" if state.gpc else "new"
@@ -239,4 +253,8 @@ def page_variant(request):
     optional = sorted(
         (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.required
     )
-    return f"v{state.version.number}:" + ",".join(f"{slug}={int(on)}" for slug, on in optional)
+    variant = f"v{state.version.number}:" + ",".join(f"{slug}={int(on)}" for slug, on in optional)
+    if len(_decided_variants) >= _DECIDED_VARIANTS_KEPT:
+        _decided_variants.clear()
+    _decided_variants[memo_key] = (variant, state.cookie["t"] + max_age_seconds())
+    return variant
