@@ -27,19 +27,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.servers import TemporarySite  # noqa: E402
+from tests.servers import TemporarySite, free_port  # noqa: E402
 
-DEFAULT_PORT = 8521
+
 ACTIONS = ["accept", "decline", "save"]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--port", type=int, default=None, help="default: a free port")
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers")
     options = parser.parse_args()
+    options.port = options.port or free_port()
 
     with tempfile.TemporaryDirectory(prefix="reportsite-bench-") as folder:
         print("Preparing a temporary site (migrate, seed content, collectstatic)...", flush=True)

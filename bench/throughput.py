@@ -31,9 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.servers import TemporarySite  # noqa: E402
-
-DEFAULT_PORT = 8520
+from tests.servers import TemporarySite, free_port  # noqa: E402
 
 
 def run_wrk(url, duration, connections, threads, cookie=None):
@@ -97,7 +95,7 @@ def decided_visitor_cookie(base, path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--port", type=int, default=None, help="default: a free port")
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -109,6 +107,7 @@ def main():
         "the banner itself, through the real consent form, and uses the cookie it gets)",
     )
     options = parser.parse_args()
+    options.port = options.port or free_port()
 
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: install it (Debian/Ubuntu: apt-get install wrk), then run again.")

@@ -9,6 +9,7 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -30,6 +31,14 @@ PROJECT_VARIABLES = {
     # Set by tests/conftest.py for Playwright; never in a deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it), so that
+    test suites and benchmarks running side by side on one machine never collide."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def read_env_file(path):

@@ -11,10 +11,10 @@ import urllib.request
 
 import pytest
 
-from tests.servers import GUNICORN, PROJECT, TemporarySite, read_env_file
+from tests.servers import GUNICORN, PROJECT, TemporarySite, free_port, read_env_file
 
 PRODUCTION_EXAMPLE = PROJECT / ".env.production.example"
-PORT = 8510
+PORT = free_port()
 HOST = "report.example.org"
 
 

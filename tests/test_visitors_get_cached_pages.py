@@ -12,7 +12,7 @@ from django.utils import timezone
 from consent.models import PolicyVersion, Purpose
 from publications.models import Publication, SiteContent
 from publications.seed import load_seed_content
-from tests.servers import TemporarySite
+from tests.servers import TemporarySite, free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("consent_seed")]
 
@@ -180,11 +180,12 @@ def test_a_visitor_who_tampered_with_the_cookie_gets_the_new_visitor_page():
 def test_every_worker_shows_an_edit_at_once(tmp_path):
     """Two Gunicorn workers with local-memory caches: a save in one process reaches both."""
     site = TemporarySite(tmp_path / "site", PAGE_CACHE_STAMP_FILE=tmp_path / "stamp").prepare()
-    with site.gunicorn(8530, workers=2):
+    port = free_port()
+    with site.gunicorn(port, workers=2):
         import urllib.request
 
         def fetch():
-            with urllib.request.urlopen("http://127.0.0.1:8530/", timeout=10) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
                 return response.headers["X-Page-Cache"], response.read().decode()
 
         # Warm up until both workers answer from their cache (which worker takes a
