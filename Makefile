@@ -1,12 +1,14 @@
 # Two commands do everything (see README.md):
 #   make run   set up and serve the site on http://127.0.0.1:8000 (SQLite, seed content)
 #   make test  set up and run the whole test suite (real Chromium included)
-# A second run is quick: the virtual environment is rebuilt only when requirements.txt changes.
+# A second run is quick: packages are reinstalled only when a requirements file changes.
+# The site needs requirements.txt; the suite adds requirements-dev.txt (pytest, Playwright, ruff).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
+DEV_STAMP := $(VENV)/.installed-requirements-dev
 
 .PHONY: run test setup chromium
 
@@ -16,6 +18,10 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	cp requirements.txt $(STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	cp requirements-dev.txt $(DEV_STAMP)
 
 setup: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
@@ -39,5 +45,6 @@ chromium:
 	    exit 1; \
 	  fi; }
 
-test: $(STAMP) chromium
+test: $(DEV_STAMP) chromium
+	$(BIN)/ruff check .
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -29,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.servers import TemporarySite, free_port  # noqa: E402
 
-
 ACTIONS = ["accept", "decline", "save"]
 
 

@@ -33,7 +33,7 @@ def _mac(payload):
 
 
 def _timestamp(value):
-    return value.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
 def record_hash(record, prev_hash):

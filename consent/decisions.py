@@ -16,9 +16,9 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
-from django.http.multipartparser import MultiPartParserError
 from django.db import transaction
 from django.http import QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils.crypto import salted_hmac
 
 from . import chain

@@ -18,8 +18,8 @@ PostgreSQL is backed up with its own tools (pg_dump; see the README).
 
 import datetime
 import hashlib
-import json
 import io
+import json
 import os
 import sqlite3
 import tarfile
@@ -140,7 +140,7 @@ def create_backup(database, media_root, backup_dir):
     """
     backup_dir = Path(backup_dir)
     backup_dir.mkdir(parents=True, exist_ok=True)
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     archive_path = _archive_path(backup_dir, now)
     partial = archive_path.with_name(archive_path.name + ".partial")
     files = {}

@@ -194,7 +194,7 @@ class PublicPageCacheMiddleware:
             # state after a decision) and get a 304 when nothing changed.
             response["Cache-Control"] = "no-cache"
             patch_vary_headers(response, ["Cookie", "Sec-GPC"])
-            etag = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
+            etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             headers = [
                 (name, value)
                 for name, value in response.items()

@@ -6,8 +6,8 @@ from django.urls import include, path, re_path
 from publications.discovery import SITEMAPS, robots_txt
 
 from .health import healthz
-from .pagecache import public_page
 from .media import serve_media
+from .pagecache import public_page
 
 admin.site.site_header = "International AI Safety Report — editors"
 admin.site.site_title = "Report editors"
@@ -16,7 +16,7 @@ admin.site.index_title = "Site content"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    re_path(r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), serve_media),
+    re_path(r"^{}(?P<path>.+)$".format(settings.MEDIA_URL.lstrip("/")), serve_media),
     path("", include("consent.urls")),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

@@ -3,7 +3,6 @@
 import datetime
 import io
 import os
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile

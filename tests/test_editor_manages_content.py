@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from PIL import Image
 from pypdf import PdfWriter
 
-from publications.models import PartnerOrganisation, Publication, SiteContent
+from publications.models import Publication, SiteContent
 from tests.conftest import image_bytes
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.django_db
 def test_operator_runs_the_seed_command_twice_and_nothing_changes(media_root):
-    from django.core.management import call_command
     from io import StringIO
+
+    from django.core.management import call_command
 
     first = StringIO()
     call_command("load_seed_content", stdout=first)

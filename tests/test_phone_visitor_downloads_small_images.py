@@ -170,6 +170,7 @@ def test_a_small_logo_is_never_upscaled_and_keeps_its_transparency(make_partner,
     assert 'sizes="240px"' in html  # 80 px high in the page, so 240 px wide
 
     from django.core.files.uploadedfile import SimpleUploadedFile
+
     from publications.models import PartnerOrganisation
 
     buffer = io.BytesIO()

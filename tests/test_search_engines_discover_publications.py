@@ -49,7 +49,7 @@ def test_feed_lists_the_visible_publications_and_is_linked_from_every_page(
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Visible two", "Visible one"]
-    for entry, publication in zip(entries, reversed(visible_and_hidden)):
+    for entry, publication in zip(entries, reversed(visible_and_hidden), strict=False):
         assert entry.find(f"{ATOM}link").get("href") == f"{site_url}/publication/{publication.slug}/"
         assert entry.findtext(f"{ATOM}summary") == publication.summary
         assert entry.findtext(f"{ATOM}updated")

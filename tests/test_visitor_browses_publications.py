@@ -224,7 +224,7 @@ def test_only_the_first_cover_loads_at_once_and_every_image_says_its_size(client
             assert re.search(r'width="\d+" height="\d+"', img), img
         sources = re.findall(r'<source type="image/webp" srcset="([^"]+)" sizes="([^"]+)">', html)
         assert len(sources) == len(images)
-        for srcset, sizes in sources:
+        for srcset, _sizes in sources:
             assert re.fullmatch(r"(/media/renditions/\S+\.webp \d+w)(, /media/renditions/\S+\.webp \d+w)*", srcset)
     publication = make_publication()
     detail = client.get(publication.get_absolute_url()).content.decode()

@@ -6,7 +6,9 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core import signing
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from consent.models import ConsentRecord, ShownTexts
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consent.models import PolicyVersion, Purpose
-from publications.models import Publication, SiteContent
+from publications.models import Publication
 from publications.seed import load_seed_content
 from tests.servers import TemporarySite, free_port
 
