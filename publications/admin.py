@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .admin_history import RevisionHistoryMixin
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
@@ -48,7 +49,7 @@ class PublicationDocumentInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(RevisionHistoryMixin, admin.ModelAdmin):
     list_display = (
         "cover_thumbnail",
         "title",
@@ -82,7 +83,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
+class PartnerOrganisationAdmin(RevisionHistoryMixin, admin.ModelAdmin):
     list_display = ("logo_thumbnail", "name", "website", "order", "active")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
@@ -95,7 +96,7 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(admin.ModelAdmin):
+class SiteContentAdmin(RevisionHistoryMixin, admin.ModelAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (

@@ -11,6 +11,10 @@ class PublicationsConfig(AppConfig):
 
         post_migrate.connect(sync_editors_group, dispatch_uid="publications.sync_editors_group")
 
+        from . import history
+
+        history.register_models()
+
         from reportsite import pagecache
 
         from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "axes",
+    "reversion",
     "reportsite",
     "publications",
     "consent",

@@ -1,0 +1,268 @@
+"""Revisions of the site's content: who changed what and when, restore and recovery.
+
+The revision store is django-reversion: every save, publish and deletion made through the
+admin records a revision (a publication's revision includes its documents). This module
+reads revisions back as field-by-field changes an editor can review (text as a word diff,
+images as thumbnails), puts an old revision into the draft (never straight to live), and
+recovers deleted items. Files survive deletion: stored names are content-addressed
+(publications.uploads) and nothing removes them when a row is deleted, so recovering the
+rows brings the same cover, logo and PDFs back.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, models, transaction
+from django.utils.html import format_html, format_html_join
+from reversion.models import Version
+
+from . import renditions
+
+# Model -> (related name followed into the same revision, image field, rendition spec).
+FOLLOW = {"Publication": ("documents",)}
+IMAGES = {"Publication": ("cover", renditions.COVER), "PartnerOrganisation": ("logo", renditions.LOGO)}
+
+
+def register_models():
+    """Called once from the app's ready(): the models whose history is kept."""
+    from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
+
+    for model in (Publication, PublicationDocument, PartnerOrganisation, SiteContent):
+        if not reversion.is_registered(model):
+            # XML keeps times to the microsecond (JSON keeps milliseconds): a recovered
+            # page is then the same to the byte, "dateModified" included.
+            reversion.register(model, follow=FOLLOW.get(model.__name__, ()), format="xml")
+
+
+def record(obj, user, comment):
+    """Store the current state of `obj` (and what it follows) as one revision."""
+    # Called before a deletion too: the revision is saved (at the end of this block) while
+    # the rows still exist, as reversion keeps only versions of existing rows.
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_user(user if user and user.is_authenticated else None)
+        reversion.set_comment(comment)
+        reversion.add_to_revision(obj)
+
+
+# --- Reading revisions -------------------------------------------------------------------
+
+WORD = re.compile(r"\s+|[^\s]+")
+
+
+def text_diff(old, new):
+    """Old and new text as one paragraph with <del> and <ins> words (markup escaped)."""
+    old_words, new_words = WORD.findall(old or ""), WORD.findall(new or "")
+    parts = []
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    for operation, a1, a2, b1, b2 in matcher.get_opcodes():
+        removed, added = "".join(old_words[a1:a2]), "".join(new_words[b1:b2])
+        if operation == "equal":
+            parts.append(format_html("{}", removed))
+            continue
+        if removed:
+            parts.append(format_html("<del>{}</del>", removed))
+        if added:
+            parts.append(format_html("<ins>{}</ins>", added))
+    return format_html_join("", "{}", ((part,) for part in parts))
+
+
+@dataclass
+class Change:
+    """One field's change between two revisions, ready for the history template."""
+
+    label: str
+    kind: str  # "text", "image", "file" or "value"
+    old: object = None
+    new: object = None
+    diff: str = ""
+
+
+@dataclass
+class Entry:
+    """One revision of one item, with what changed since the revision before it."""
+
+    version: Version
+    changes: list = field(default_factory=list)
+    first: bool = False
+
+    @property
+    def revision(self):
+        return self.version.revision
+
+
+def _image_url(name):
+    return default_storage.url(name) if name else ""
+
+
+def _display(model_field, value):
+    if value in (None, ""):
+        return "(empty)"
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    if isinstance(model_field, models.BooleanField):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def editable_fields(model):
+    return [
+        f for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and not isinstance(f, models.ForeignKey)
+    ]
+
+
+def field_values(version):
+    """The version's editable values, file fields as stored names."""
+    values = {}
+    data = version.field_dict
+    for model_field in editable_fields(version._model):
+        value = data.get(model_field.attname)
+        if isinstance(model_field, models.FileField):
+            value = getattr(value, "name", value) or ""
+        values[model_field.name] = value
+    return values
+
+
+def field_changes(model, old, new):
+    """The changes between two dicts of `field_values`, in the model's field order."""
+    changes = []
+    for model_field in editable_fields(model):
+        before, after = old.get(model_field.name), new.get(model_field.name)
+        if before == after or (before in (None, "") and after in (None, "")):
+            continue
+        label = str(model_field.verbose_name).capitalize()
+        if isinstance(model_field, models.ImageField):
+            changes.append(Change(label, "image", _image_url(before), _image_url(after)))
+        elif isinstance(model_field, models.FileField):
+            changes.append(Change(label, "file", before or "(none)", after or "(none)"))
+        elif isinstance(model_field, models.TextField) or (
+            isinstance(model_field, models.CharField) and not model_field.choices
+        ):
+            changes.append(Change(label, "text", diff=text_diff(before, after)))
+        else:
+            changes.append(
+                Change(label, "value", _display(model_field, before), _display(model_field, after))
+            )
+    return changes
+
+
+def _document_changes(old_documents, new_documents):
+    """Documents added, removed or changed between two revisions of a publication."""
+    from .models import PublicationDocument
+
+    changes = []
+    for key in sorted(set(old_documents) | set(new_documents), key=int):
+        before, after = old_documents.get(key), new_documents.get(key)
+        name = str(after or before)
+        if before is None:
+            changes.append(Change(f"Document added: {name}", "file", "(none)", after.file.name))
+        elif after is None:
+            changes.append(Change(f"Document removed: {name}", "file", before.file.name, "(none)"))
+        else:
+            old_values = {f.name: getattr(before, f.attname) for f in editable_fields(PublicationDocument)}
+            new_values = {f.name: getattr(after, f.attname) for f in editable_fields(PublicationDocument)}
+            old_values["file"], new_values["file"] = before.file.name, after.file.name
+            for change in field_changes(PublicationDocument, old_values, new_values):
+                change.label = f"Document {name}: {change.label.lower()}"
+                changes.append(change)
+    return changes
+
+
+def history(obj, limit=100):
+    """The item's revisions, newest first, each with its changes against the one before.
+
+    A fixed number of queries whatever the number of revisions shown: the item's versions,
+    then the documents' versions of those revisions.
+    """
+    versions = list(
+        Version.objects.get_for_object(obj).select_related("revision__user")[: limit + 1]
+    )
+    return entries(type(obj), versions, limit)
+
+
+def entries(model, versions, limit):
+    documents_by_revision = {}
+    if model.__name__ in FOLLOW:
+        from .models import PublicationDocument
+
+        document_type = ContentType.objects.get_for_model(PublicationDocument)
+        for version in Version.objects.filter(
+            revision__in=[v.revision_id for v in versions], content_type=document_type
+        ):
+            documents_by_revision.setdefault(version.revision_id, {})[version.object_id] = (
+                version._object_version.object
+            )
+    result = []
+    for index, version in enumerate(versions[:limit]):
+        previous = versions[index + 1] if index + 1 < len(versions) else None
+        entry = Entry(version, first=previous is None)
+        old = field_values(previous) if previous else {}
+        entry.changes = field_changes(model, old, field_values(version))
+        if model.__name__ in FOLLOW:
+            entry.changes += _document_changes(
+                documents_by_revision.get(previous.revision_id, {}) if previous else {},
+                documents_by_revision.get(version.revision_id, {}),
+            )
+        result.append(entry)
+    return result
+
+
+def version_of(model, object_id, version_id):
+    return (
+        Version.objects.get_for_object_reference(model, object_id)
+        .select_related("revision__user")
+        .get(pk=version_id)
+    )
+
+
+# --- Restoring and recovering ------------------------------------------------------------
+
+
+def restore_as_draft(obj, version, user):
+    """Put an old revision's values into the item's draft; what visitors see is unchanged."""
+    values = field_values(version)
+    obj.save_draft(values, user)
+    return values
+
+
+def deleted_versions(model):
+    """The last revision of every deleted item of `model`, newest deletion first."""
+    return (
+        Version.objects.get_deleted(model)
+        .select_related("revision__user")
+        .order_by("-revision__date_created")
+    )
+
+
+class RecoveryError(Exception):
+    """The item cannot come back as it was (e.g. its address is taken by another item)."""
+
+
+def recover(version, user):
+    """Bring a deleted item back, with the documents of its last revision, and its files."""
+    model = version._model
+    if model._default_manager.filter(pk=version.object_id).exists():
+        raise RecoveryError(f"“{version.object_repr}” exists: there is nothing to recover.")
+    try:
+        with transaction.atomic():
+            # Only this item and its own documents: a revision may hold other items.
+            version._object_version.save()
+            for other in version.revision.version_set.exclude(pk=version.pk):
+                row = other._object_version.object
+                if str(getattr(row, "publication_id", "")) == version.object_id:
+                    other._object_version.save()
+            obj = model._default_manager.get(pk=version.object_id)
+            image = IMAGES.get(model.__name__)
+            if image:
+                renditions.refresh(obj, image[0], image[1])
+            record(obj, user, "Recovered after deletion.")
+    except IntegrityError as error:
+        raise RecoveryError(
+            f"“{version.object_repr}” cannot be recovered: another item now uses its address "
+            "or name. Change that item first, then recover this one."
+        ) from error
+    return obj

@@ -1,0 +1,189 @@
+"""An editor reviews what changed, restores an old revision as a draft, and recovers deleted items."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from publications.models import PartnerOrganisation, Publication, PublicationDocument
+from tests.conftest import image_bytes
+from tests.test_editor_manages_content import pdf_bytes, publication_form, with_document
+
+pytestmark = pytest.mark.django_db
+
+ADMIN = "/admin/publications/publication/"
+
+
+def add_publication(editor_client, make_upload, **fields):
+    data = with_document(
+        publication_form(cover=make_upload("cover.png", colour=(120, 20, 40)), **fields),
+        make_upload("report.pdf", content=pdf_bytes(3), content_type="application/pdf"),
+    )
+    response = editor_client.post(ADMIN + "add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Publication.objects.get(slug=data["slug"])
+
+
+def change_form(publication, **overrides):
+    """The edit form as the admin posts it back, with the publication's current values."""
+    data = publication_form(
+        title=publication.title,
+        slug=publication.slug,
+        summary=publication.summary,
+        body=publication.body,
+        cover_alt=publication.cover_alt,
+        **{"documents-TOTAL_FORMS": "0", "documents-INITIAL_FORMS": "0"},
+    )
+    documents = list(publication.documents.all())
+    data["documents-TOTAL_FORMS"] = data["documents-INITIAL_FORMS"] = str(len(documents))
+    for index, document in enumerate(documents):
+        data.update(
+            {
+                f"documents-{index}-id": str(document.pk),
+                f"documents-{index}-publication": str(publication.pk),
+                f"documents-{index}-document_type": document.document_type,
+                f"documents-{index}-label": document.label,
+                f"documents-{index}-language": document.language,
+                f"documents-{index}-order": str(document.order),
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_every_save_is_kept_with_who_when_and_a_diff_of_what_changed(editor_client, make_upload):
+    publication = add_publication(editor_client, make_upload, summary="Risks of general AI.")
+    data = change_form(
+        publication,
+        summary="Risks of <script>alert(1)</script> general-purpose AI.",
+        cover=make_upload("new-cover.png", colour=(10, 120, 40)),
+    )
+    assert editor_client.post(f"{ADMIN}{publication.pk}/change/", data).status_code == 302
+
+    response = editor_client.get(f"{ADMIN}{publication.pk}/history/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Two revisions, newest first, each by the editor.
+    assert html.count('class="revision"') == 2
+    assert html.count(", by editor</h2>") == 2
+    newest = html[: html.index('class="revision"', html.index('class="revision"') + 1)]
+    # The summary as a word diff, the markup escaped, never live.
+    assert (
+        "Risks of <del>general</del><ins>&lt;script&gt;alert(1)&lt;/script&gt; "
+        "general-purpose</ins> AI." in newest
+    )
+    assert "<script>alert(1)" not in html
+    # The cover as thumbnails before and after.
+    publication.refresh_from_db()
+    covers = re.findall(r'<img src="([^"]+)"', newest)
+    assert len(covers) == 2 and covers[1] == publication.cover.url
+    assert "Changed Summary, Front cover" in newest
+    # The first revision lists the document that came with it.
+    assert "Document added: Full report (English)" in html
+
+
+def test_deleting_a_publication_and_recovering_it_brings_back_its_page_cover_and_documents(
+    editor_client, make_upload
+):
+    publication = add_publication(editor_client, make_upload)
+    visitor = Client()
+    page = publication.get_absolute_url()
+    before = {
+        "page": visitor.get(page).content,
+        "cover": b"".join(visitor.get(publication.cover.url).streaming_content),
+        "documents": [
+            b"".join(visitor.get(d.file.url).streaming_content) for d in publication.documents.all()
+        ],
+        "rows": list(PublicationDocument.objects.values()),
+        "publication": Publication.objects.filter(pk=publication.pk).values().get(),
+    }
+    assert before["cover"] == image_bytes(colour=(120, 20, 40))
+    assert before["documents"] == [pdf_bytes(3)]
+
+    response = editor_client.post(f"{ADMIN}{publication.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert visitor.get(page).status_code == 404
+    assert not PublicationDocument.objects.exists()
+
+    listing = editor_client.get(ADMIN)
+    assert 'href="/admin/publications/publication/recover/"' in listing.content.decode()
+    recover_list = editor_client.get(ADMIN + "recover/").content.decode()
+    assert publication.title in recover_list
+    recover_url = re.search(r'href="(/admin/publications/publication/recover/\d+/)"', recover_list)[1]
+    confirm = editor_client.get(recover_url)
+    assert confirm.status_code == 200 and "Document added: Full report" in confirm.content.decode()
+    assert Publication.objects.count() == 0, "looking at the recovery page recovers nothing"
+
+    response = editor_client.post(recover_url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{ADMIN}{publication.pk}/change/"
+
+    recovered = Publication.objects.get(pk=publication.pk)
+    assert Publication.objects.filter(pk=publication.pk).values().get() == before["publication"]
+    assert list(PublicationDocument.objects.values()) == before["rows"]
+    assert visitor.get(page).content == before["page"]
+    assert b"".join(visitor.get(recovered.cover.url).streaming_content) == before["cover"]
+    assert [
+        b"".join(visitor.get(d.file.url).streaming_content) for d in recovered.documents.all()
+    ] == before["documents"]
+    # The recovery is a revision of its own, and the item is no longer listed as deleted.
+    assert "Recovered after deletion." in editor_client.get(
+        f"{ADMIN}{publication.pk}/history/"
+    ).content.decode()
+    assert publication.title not in editor_client.get(ADMIN + "recover/").content.decode()
+
+
+def test_bulk_deleted_partners_can_be_recovered_with_their_logo(editor_client, make_upload, client):
+    response = editor_client.post(
+        "/admin/publications/partnerorganisation/add/",
+        {
+            "name": "Gamma Institute",
+            "website": "https://gamma.example/",
+            "logo": make_upload("logo.png", width=300, height=100),
+            "logo_alt": "Gamma Institute logo",
+            "description": "",
+            "order": "1",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    partner = PartnerOrganisation.objects.get()
+    logo_name, renditions = partner.logo.name, partner.logo_renditions
+    response = editor_client.post(
+        "/admin/publications/partnerorganisation/",
+        {"action": "delete_selected", "_selected_action": [partner.pk], "post": "yes"},
+    )
+    assert response.status_code == 302 and not PartnerOrganisation.objects.exists()
+
+    html = editor_client.get("/admin/publications/partnerorganisation/recover/").content.decode()
+    url = re.search(r'href="(/admin/publications/partnerorganisation/recover/\d+/)"', html)[1]
+    assert editor_client.post(url).status_code == 302
+    partner = PartnerOrganisation.objects.get()
+    assert (partner.logo.name, partner.logo_renditions) == (logo_name, renditions)
+    editor_client.logout()
+    assert "Gamma Institute" in client.get("/").content.decode()
+
+
+def test_recovery_refused_while_another_publication_has_its_address(editor_client, make_upload):
+    publication = add_publication(editor_client, make_upload)
+    editor_client.post(f"{ADMIN}{publication.pk}/delete/", {"post": "yes"})
+    add_publication(editor_client, make_upload, title="Newer one")
+    html = editor_client.get(ADMIN + "recover/").content.decode()
+    url = re.search(r'href="(/admin/publications/publication/recover/\d+/)"', html)[1]
+
+    response = editor_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "another item now uses its address" in response.content.decode()
+    assert list(Publication.objects.values_list("title", flat=True)) == ["Newer one"]
+    assert PublicationDocument.objects.count() == 1
+
+
+def test_restoring_needs_a_post_and_the_right_to_change(editor_client, make_upload, client):
+    publication = add_publication(editor_client, make_upload)
+    version = re.search(
+        r'action="(/admin/publications/publication/\d+/history/\d+/restore/)"',
+        editor_client.get(f"{ADMIN}{publication.pk}/history/").content.decode(),
+    )
+    # The only revision is the live one: nothing older to restore.
+    assert version is None
+    assert editor_client.get(f"{ADMIN}{publication.pk}/history/1/restore/").status_code == 405
