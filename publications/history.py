@@ -17,6 +17,7 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
@@ -88,6 +89,8 @@ class Entry:
     version: Version
     changes: list = field(default_factory=list)
     first: bool = False
+    # The item's unpublished draft at the time, when it changed: changes against live.
+    draft_changes: list = field(default_factory=list)
 
     @property
     def revision(self):
@@ -125,6 +128,11 @@ def field_values(version):
             value = getattr(value, "name", value) or ""
         values[model_field.name] = value
     return values
+
+
+def draft_of(version):
+    """The draft (unpublished changes) an item had in this revision, or None."""
+    return version.field_dict.get("draft")
 
 
 def field_changes(model, old, new):
@@ -201,7 +209,11 @@ def entries(model, versions, limit):
         previous = versions[index + 1] if index + 1 < len(versions) else None
         entry = Entry(version, first=previous is None)
         old = field_values(previous) if previous else {}
-        entry.changes = field_changes(model, old, field_values(version))
+        new = field_values(version)
+        entry.changes = field_changes(model, old, new)
+        draft = draft_of(version)
+        if draft is not None and (previous is None or draft != draft_of(previous)):
+            entry.draft_changes = field_changes(model, new, {**new, **draft})
         if model.__name__ in FOLLOW:
             entry.changes += _document_changes(
                 documents_by_revision.get(previous.revision_id, {}) if previous else {},
@@ -226,6 +238,8 @@ def restore_as_draft(obj, version, user):
     """Put an old revision's values into the item's draft; what visitors see is unchanged."""
     values = field_values(version)
     obj.save_draft(values, user)
+    when = timezone.localtime(version.revision.date_created)
+    record(obj, user, f"Revision of {when:%-d %B %Y, %H:%M} restored as a draft.")
     return values
 
 

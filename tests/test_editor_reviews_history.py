@@ -77,7 +77,8 @@ def test_every_save_is_kept_with_who_when_and_a_diff_of_what_changed(editor_clie
     publication.refresh_from_db()
     covers = re.findall(r'<img src="([^"]+)"', newest)
     assert len(covers) == 2 and covers[1] == publication.cover.url
-    assert "Changed Summary, Front cover" in newest
+    comment = re.search(r'<p class="revision-comment">([^<]*)</p>', newest)[1]
+    assert comment.startswith("Changed") and "Summary" in comment and "Front cover" in comment
     # The first revision lists the document that came with it.
     assert "Document added: Full report (English)" in html
 
@@ -176,6 +177,39 @@ def test_recovery_refused_while_another_publication_has_its_address(editor_clien
     assert "another item now uses its address" in response.content.decode()
     assert list(Publication.objects.values_list("title", flat=True)) == ["Newer one"]
     assert PublicationDocument.objects.count() == 1
+
+
+def test_restoring_an_old_revision_makes_it_the_draft_and_visitors_see_it_once_published(
+    editor_client, editor, make_upload
+):
+    from publications import history
+
+    publication = add_publication(editor_client, make_upload, summary="The old summary.")
+    publication.summary = "The new summary."
+    publication.save()
+    history.record(publication, editor, "Published.")
+    visitor = Client()
+    page = publication.get_absolute_url()
+    assert "The new summary." in visitor.get(page).content.decode()
+
+    html = editor_client.get(f"{ADMIN}{publication.pk}/history/").content.decode()
+    restore_urls = re.findall(r'action="(/admin/publications/publication/\d+/history/\d+/restore/)"', html)
+    assert len(restore_urls) == 1, "the newest revision is the live one; the older can be restored"
+    response = editor_client.post(restore_urls[0])
+    assert response.status_code == 302 and response["Location"] == f"{ADMIN}{publication.pk}/change/"
+
+    publication.refresh_from_db()
+    assert publication.summary == "The new summary."
+    assert publication.draft["summary"] == "The old summary."
+    assert publication.draft_saved_by == editor
+    assert "The new summary." in visitor.get(page).content.decode()
+    html = editor_client.get(f"{ADMIN}{publication.pk}/history/").content.decode()
+    assert "restored as a draft." in html
+    assert "Unpublished draft saved, against the live version" in html
+    assert "<del>new</del><ins>old</ins>" in html
+
+    publication.publish(editor)
+    assert "The old summary." in visitor.get(page).content.decode()
 
 
 def test_restoring_needs_a_post_and_the_right_to_change(editor_client, make_upload, client):
