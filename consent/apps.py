@@ -13,9 +13,11 @@ class ConsentConfig(AppConfig):
         # personal data and need the dedicated permissions (see ConsentRecord.Meta).
         register_editor_models(("consent", "purpose"), ("consent", "policyversion"))
 
-        from reportsite import pagecache
+        from reportsite import dashboard, pagecache
 
+        from .dashboard import consent_panel
         from .models import PolicyVersion, Purpose
 
         # The banner's texts are on every page (see consent.state.consent_config).
         pagecache.invalidate_on_change(Purpose, PolicyVersion)
+        dashboard.register(consent_panel)

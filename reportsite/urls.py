@@ -12,6 +12,8 @@ from .pagecache import public_page
 admin.site.site_header = "International AI Safety Report — editors"
 admin.site.site_title = "Report editors"
 admin.site.index_title = "Site content"
+# The admin home is the editors' dashboard (reportsite.dashboard).
+admin.site.index_template = "reportsite/admin_index.html"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
