@@ -1,6 +1,7 @@
 """Editors' admin for publications, partner organisations and the site texts."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -112,6 +113,8 @@ class SiteContentAdmin(RevisionHistoryMixin, admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied  # not a redirect to a page that is refused anyway
         if SiteContent.exists():
             return redirect(
                 reverse("admin:publications_sitecontent_change", args=[SiteContent.SINGLETON_PK])
