@@ -37,6 +37,11 @@ class RevisionHistoryMixin:
             history.record(obj, request.user, "Deleted.")
         return super().log_deletions(request, queryset)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id and request.method == "POST":
+            history.keep_baseline(self.model, unquote(object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def _url_name(self, view):
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
 

@@ -49,6 +49,14 @@ def record(obj, user, comment):
         reversion.add_to_revision(obj)
 
 
+def keep_baseline(model, pk):
+    """Before the first change of an item made before history was kept (seed content,
+    older rows), record it as it is, so that its first change can be undone too."""
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is not None and not Version.objects.get_for_object(obj).exists():
+        record(obj, None, "As it was before its history was kept.")
+
+
 # --- Reading revisions -------------------------------------------------------------------
 
 WORD = re.compile(r"\s+|[^\s]+")

@@ -212,6 +212,32 @@ def test_restoring_an_old_revision_makes_it_the_draft_and_visitors_see_it_once_p
     assert "The old summary." in visitor.get(page).content.decode()
 
 
+def test_content_made_before_history_was_kept_can_be_restored_after_its_first_change(
+    editor_client, make_partner
+):
+    partner = make_partner(name="Epsilon Centre", description="Old words.")
+    url = f"/admin/publications/partnerorganisation/{partner.pk}/"
+    assert "No revision is kept yet" in editor_client.get(url + "history/").content.decode()
+    form = {
+        "name": "Epsilon Centre",
+        "website": "https://partner.example/",
+        "logo_alt": "Partner logo",
+        "description": "New words.",
+        "order": "0",
+        "active": "on",
+    }
+    assert editor_client.post(url + "change/", form).status_code == 302
+
+    html = editor_client.get(url + "history/").content.decode()
+    assert "As it was before its history was kept." in html
+    assert "by the system" in html
+    restore = re.findall(r'action="([^"]+/restore/)"', html)
+    assert len(restore) == 1
+    editor_client.post(restore[0])
+    partner.refresh_from_db()
+    assert partner.draft["description"] == "Old words."
+
+
 def test_restoring_needs_a_post_and_the_right_to_change(editor_client, make_upload, client):
     publication = add_publication(editor_client, make_upload)
     version = re.search(
