@@ -83,6 +83,10 @@ class DraftAdminMixin:
     # Saving
 
     def save_model(self, request, obj, form, change):
+        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
+            # Editable list columns (a partner's order, shown or not) change the live item
+            # at once, as the list says; a pending draft stays as it is.
+            return super().save_model(request, obj, form, change)
         if change and PUBLISH not in request.POST:
             live = self._live(obj)
             if live.is_live:
