@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .admin_history import RevisionHistoryMixin
+from .draft_admin import DraftAdminMixin, DraftStatusFilter
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
@@ -36,6 +37,19 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublicationLifecycleFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "lifecycle"
+
+    def lookups(self, request, model_admin):
+        return Publication.Lifecycle.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Publication.Lifecycle.values:
+            return queryset.in_lifecycle(self.value())
+        return queryset
+
+
 class PublicationDocumentInline(admin.TabularInline):
     model = PublicationDocument
     extra = 0
@@ -44,24 +58,33 @@ class PublicationDocumentInline(admin.TabularInline):
     verbose_name = "downloadable document"
     verbose_name_plural = "Downloadable documents (PDF): full report, summaries, translations"
 
+    def get_queryset(self, request):
+        # The form shows the pending version: rows its draft removes are left out.
+        return super().get_queryset(request).exclude(
+            draft_change=PublicationDocument.DraftChange.REMOVED
+        )
+
     @admin.display(description="Size and pages")
     def file_details(self, obj):
-        return obj.details if obj.pk else "Read from the file when saved"
+        if not obj.pk:
+            return "Read from the file when saved"
+        if obj.draft_change == PublicationDocument.DraftChange.ADDED:
+            return f"{obj.details} (in the draft, not yet published)"
+        return obj.details
 
 
 @admin.register(Publication)
-class PublicationAdmin(RevisionHistoryMixin, admin.ModelAdmin):
+class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.ModelAdmin):
     list_display = (
         "cover_thumbnail",
         "title",
         "kind",
         "publication_date",
-        "status",
-        "publish_at",
+        "status_text",
         "featured",
     )
     list_display_links = ("cover_thumbnail", "title")
-    list_filter = ("kind", "status", PublicationYearFilter, "featured")
+    list_filter = ("kind", PublicationLifecycleFilter, PublicationYearFilter, "featured")
     search_fields = ("title", "summary", "slug")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "publication_date"
@@ -74,9 +97,26 @@ class PublicationAdmin(RevisionHistoryMixin, admin.ModelAdmin):
         ("How to cite", {"fields": ("authors", "citation")}),
         (
             "Publishing",
-            {"fields": ("status", "publish_at", "featured", "hero_label", "created_at", "updated_at")},
+            {
+                "fields": (
+                    "status",
+                    "publish_at",
+                    "expire_at",
+                    "featured",
+                    "hero_label",
+                    "created_at",
+                    "updated_at",
+                )
+            },
         ),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.is_live:
+            # A live publication changes through drafts and the Publish button.
+            return (*fields, "status")
+        return fields
 
     @admin.display(description="Cover")
     def cover_thumbnail(self, obj):
@@ -84,11 +124,11 @@ class PublicationAdmin(RevisionHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(RevisionHistoryMixin, admin.ModelAdmin):
-    list_display = ("logo_thumbnail", "name", "website", "order", "active")
+class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.ModelAdmin):
+    list_display = ("logo_thumbnail", "name", "website", "order", "active", "status_text")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
-    list_filter = ("active",)
+    list_filter = ("active", DraftStatusFilter)
     search_fields = ("name", "description")
 
     @admin.display(description="Logo")
@@ -97,7 +137,7 @@ class PartnerOrganisationAdmin(RevisionHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(RevisionHistoryMixin, admin.ModelAdmin):
+class SiteContentAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.ModelAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (

@@ -13,6 +13,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from . import history
+from .draft_admin import PUBLISH
 
 
 class RevisionHistoryMixin:
@@ -29,7 +30,12 @@ class RevisionHistoryMixin:
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
-        history.record(obj, request.user, entry.get_change_message() or "Saved.")
+        comment = entry.get_change_message() or "No fields changed."
+        if getattr(obj, "_saved_as_draft", False):
+            comment = f"Draft saved. {comment}"
+        elif PUBLISH in request.POST:
+            comment = f"Published. {comment}"
+        history.record(obj, request.user, comment)
         return entry
 
     def log_deletions(self, request, queryset):
@@ -113,11 +119,13 @@ class RevisionHistoryMixin:
         except Version.DoesNotExist:
             messages.error(request, "That revision does not exist (any more).")
             return redirect(f"admin:{self._url_name('history')}", quote(obj.pk))
-        history.restore_as_draft(obj, version, request.user)
+        use_draft = request.POST.get("part") == "draft"
+        history.restore_as_draft(obj, version, request.user, use_draft=use_draft)
         when = timezone.localtime(version.revision.date_created)
+        what = "The draft saved in the revision" if use_draft else "The revision"
         messages.success(
             request,
-            f"The revision of {when:%-d %B %Y, %H:%M} is now the draft of “{obj}”. Visitors "
+            f"{what} of {when:%-d %B %Y, %H:%M} is now the draft of “{obj}”. Visitors "
             "still see the live version: review the draft, then publish it.",
         )
         return redirect(f"admin:{self._url_name('change')}", quote(obj.pk))

@@ -67,6 +67,8 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        # Draft previews (also marked noindex): shared links must not reach an index.
+        "Disallow: /preview/",
         "",
         f"Sitemap: {absolute(reverse('sitemap'))}",
         "",

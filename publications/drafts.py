@@ -121,15 +121,24 @@ class Draftable(models.Model):
             self.prepare_publication(timezone.now())
             # A full save: post_save makes cached pages stale, as any edit does.
             self.save()
+            self.publish_related()
 
     def prepare_publication(self, now):
         """Hook: set what publishing means for this model (status, go-live time)."""
 
+    def publish_related(self):
+        """Hook: make related rows changed in the draft (e.g. documents) live."""
+
     def discard_draft(self):
-        self.draft = None
-        self.draft_saved_at = None
-        self.draft_saved_by = None
-        self.save(update_fields=DRAFT_STATE_FIELDS)
+        with transaction.atomic():
+            self.draft = None
+            self.draft_saved_at = None
+            self.draft_saved_by = None
+            self.save(update_fields=DRAFT_STATE_FIELDS)
+            self.discard_related()
+
+    def discard_related(self):
+        """Hook: throw away related rows changed in the draft."""
 
 
 def _stored_name(field_file):

@@ -43,10 +43,12 @@ def record(obj, user, comment):
     """Store the current state of `obj` (and what it follows) as one revision."""
     # Called before a deletion too: the revision is saved (at the end of this block) while
     # the rows still exist, as reversion keeps only versions of existing rows.
+    # As stored: the admin's instance may be a preview copy with its draft applied.
+    stored = type(obj)._default_manager.get(pk=obj.pk)
     with reversion.create_revision(manage_manually=True):
         reversion.set_user(user if user and user.is_authenticated else None)
         reversion.set_comment(comment)
-        reversion.add_to_revision(obj)
+        reversion.add_to_revision(stored)
 
 
 def keep_baseline(model, pk):
@@ -174,11 +176,18 @@ def _document_changes(old_documents, new_documents):
     for key in sorted(set(old_documents) | set(new_documents), key=int):
         before, after = old_documents.get(key), new_documents.get(key)
         name = str(after or before)
+        if (after or before).draft_change:
+            name = f"{name}, {(after or before).get_draft_change_display().lower()}"
         if before is None:
             changes.append(Change(f"Document added: {name}", "file", "(none)", after.file.name))
         elif after is None:
             changes.append(Change(f"Document removed: {name}", "file", before.file.name, "(none)"))
         else:
+            if before.draft_change != after.draft_change:
+                changes.append(Change(
+                    f"Document {name}", "value",
+                    before.get_draft_change_display(), after.get_draft_change_display(),
+                ))
             old_values = {f.name: getattr(before, f.attname) for f in editable_fields(PublicationDocument)}
             new_values = {f.name: getattr(after, f.attname) for f in editable_fields(PublicationDocument)}
             old_values["file"], new_values["file"] = before.file.name, after.file.name
@@ -242,12 +251,17 @@ def version_of(model, object_id, version_id):
 # --- Restoring and recovering ------------------------------------------------------------
 
 
-def restore_as_draft(obj, version, user):
-    """Put an old revision's values into the item's draft; what visitors see is unchanged."""
+def restore_as_draft(obj, version, user, use_draft=False):
+    """Put an old revision's values (its live version, or the draft it had when
+    `use_draft`) into the item's draft; what visitors see is unchanged."""
+    live = type(obj)._default_manager.get(pk=obj.pk)
     values = field_values(version)
-    obj.save_draft(values, user)
+    if use_draft:
+        values.update(draft_of(version) or {})
+    live.save_draft(values, user)
     when = timezone.localtime(version.revision.date_created)
-    record(obj, user, f"Revision of {when:%-d %B %Y, %H:%M} restored as a draft.")
+    what = "The draft of the revision" if use_draft else "Revision"
+    record(live, user, f"{what} of {when:%-d %B %Y, %H:%M} restored as a draft.")
     return values
 
 

@@ -2,8 +2,13 @@
 and the landing page's texts.
 """
 
+import datetime
+
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -227,6 +232,27 @@ class Publication(Draftable):
         if self.publish_at is None:
             self.publish_at = now
 
+    # A live publication's documents change with its draft: rows the draft adds or removes
+    # are marked (PublicationDocument.draft_change) until it is published or discarded.
+
+    def live_documents(self):
+        return self.documents.exclude(draft_change=PublicationDocument.DraftChange.ADDED)
+
+    def draft_documents(self):
+        return self.documents.exclude(draft_change=PublicationDocument.DraftChange.REMOVED)
+
+    def publish_related(self):
+        self.documents.filter(draft_change=PublicationDocument.DraftChange.REMOVED).delete()
+        self.documents.filter(draft_change=PublicationDocument.DraftChange.ADDED).update(
+            draft_change=PublicationDocument.DraftChange.NONE
+        )
+
+    def discard_related(self):
+        self.documents.filter(draft_change=PublicationDocument.DraftChange.ADDED).delete()
+        self.documents.filter(draft_change=PublicationDocument.DraftChange.REMOVED).update(
+            draft_change=PublicationDocument.DraftChange.NONE
+        )
+
     def after_draft_applied(self, live):
         if self.cover.name != live.cover.name:
             # Renditions are made when published; a preview shows the new original.
@@ -348,6 +374,11 @@ class PublicationDocument(models.Model):
         POLICYMAKERS_SUMMARY = "policymakers-summary", "Extended summary for policymakers"
         OTHER = "other", "Other"
 
+    class DraftChange(models.TextChoices):
+        NONE = "", "Live"
+        ADDED = "added", "Added in the draft"
+        REMOVED = "removed", "Removed in the draft"
+
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="documents"
     )
@@ -372,6 +403,11 @@ class PublicationDocument(models.Model):
     page_count = models.PositiveIntegerField("pages", editable=False, null=True)
     order = models.PositiveIntegerField(
         "display order", default=0, help_text="Lower numbers first, within a type."
+    )
+    # How the publication's pending draft changes this row (publications.drafts): an edit
+    # to a live document is a new "added" row replacing the "removed" original.
+    draft_change = models.CharField(
+        max_length=10, choices=DraftChange.choices, default="", blank=True, editable=False
     )
 
     class Meta:
@@ -481,3 +517,92 @@ class SiteContent(Draftable):
     @classmethod
     def exists(cls):
         return cls.objects.filter(pk=cls.SINGLETON_PK).exists()
+
+
+def _preview_link_expiry():
+    return timezone.now() + PreviewLink.LIFETIME
+
+
+class PreviewLink(models.Model):
+    """A link that shows one item's draft to a reviewer without an admin account.
+
+    The address carries a token signed with the site's secret key, so it cannot be
+    guessed or altered; the link stops working when it expires or is revoked.
+    """
+
+    LIFETIME = datetime.timedelta(days=7)
+    _SALT = "publications.PreviewLink"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_preview_link_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    class Unusable(Exception):
+        """The link was revoked or has expired (`gone`), or never existed."""
+
+        def __init__(self, reason, gone):
+            super().__init__(reason)
+            self.gone = gone
+
+    def __str__(self):
+        return f"Preview link to {self.target}"
+
+    @classmethod
+    def create_for(cls, target, user):
+        return cls.objects.create(
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=target.pk,
+            created_by=user,
+        )
+
+    @classmethod
+    def links_to(cls, target):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(target), object_id=target.pk
+        )
+
+    @property
+    def token(self):
+        return signing.Signer(salt=self._SALT).sign(str(self.pk))
+
+    def get_absolute_url(self):
+        return reverse("publications:shared-preview", kwargs={"token": self.token})
+
+    @property
+    def absolute_url(self):
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def is_usable(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @classmethod
+    def open(cls, token):
+        """The usable link behind `token`, or raise PreviewLink.Unusable."""
+        try:
+            pk = int(signing.Signer(salt=cls._SALT).unsign(token))
+            link = cls.objects.select_related("content_type").get(pk=pk)
+        except (signing.BadSignature, ValueError, cls.DoesNotExist):
+            raise cls.Unusable("This preview link is not valid.", gone=False)
+        if link.revoked_at is not None:
+            raise cls.Unusable("This preview link was withdrawn.", gone=True)
+        if link.expires_at <= timezone.now():
+            raise cls.Unusable("This preview link has expired.", gone=True)
+        if link.target is None:
+            raise cls.Unusable("What this link showed no longer exists.", gone=True)
+        return link
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
