@@ -42,6 +42,9 @@ class DraftStatusFilter(admin.SimpleListFilter):
 class DraftAdminMixin:
     change_form_template = "admin/publications/draft_change_form.html"
 
+    class Media:
+        css = {"all": ["publications/admin-drafts.css"]}
+
     @admin.display(description="Status")
     def status_text(self, obj):
         return obj.lifecycle_text

@@ -192,6 +192,7 @@ def test_editor_saves_a_live_publication_as_a_draft_and_visitors_see_no_change(
     assert "Live with unpublished changes" in page
     assert "A draft summary." in page, "the edit page does not show the draft"
     assert 'name="_discard_draft"' in page
+    assert "publications/admin-drafts.css" in page
     listing = editor_client.get("/admin/publications/publication/?lifecycle=live-changed").content.decode()
     assert publication.title in listing and "Live with unpublished changes" in listing
 

@@ -207,6 +207,7 @@ def test_editor_edits_the_site_texts_but_cannot_add_or_delete_them(editor_client
             "hero_lead": "",
             "about_heading": "About us",
             "about_text": "Edited about text.",
+            "_publish": "Publish",
         },
     )
     assert response.status_code == 302

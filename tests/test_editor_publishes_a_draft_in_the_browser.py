@@ -4,6 +4,7 @@ An anonymous visitor, in a browser of their own, sees nothing of the draft until
 published, page cache included."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from playwright.sync_api import expect
 
@@ -88,6 +89,8 @@ def test_editor_drafts_previews_shares_and_publishes_the_live_report(contexts, e
     expect(editor_page.locator(".publication__summary")).to_have_text(NEW_SUMMARY)
     expect(editor_page.locator(".preview-banner")).to_contain_text("Unpublished changes")
     expect(editor_page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex")
+    axe = Axe().run(editor_page)
+    assert axe.violations_count == 0, axe.generate_report()
     editor_page.get_by_role("link", name="Back to the edit page").click()
 
     # A reviewer without an account opens a shared link in a third browser.
