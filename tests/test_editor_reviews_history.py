@@ -57,6 +57,7 @@ def test_every_save_is_kept_with_who_when_and_a_diff_of_what_changed(editor_clie
         publication,
         summary="Risks of <script>alert(1)</script> general-purpose AI.",
         cover=make_upload("new-cover.png", colour=(10, 120, 40)),
+        _publish="Publish",
     )
     assert editor_client.post(f"{ADMIN}{publication.pk}/change/", data).status_code == 302
 
@@ -78,7 +79,8 @@ def test_every_save_is_kept_with_who_when_and_a_diff_of_what_changed(editor_clie
     covers = re.findall(r'<img src="([^"]+)"', newest)
     assert len(covers) == 2 and covers[1] == publication.cover.url
     comment = re.search(r'<p class="revision-comment">([^<]*)</p>', newest)[1]
-    assert comment.startswith("Changed") and "Summary" in comment and "Front cover" in comment
+    assert comment.startswith("Published. Changed")
+    assert "Summary" in comment and "Front cover" in comment
     # The first revision lists the document that came with it.
     assert "Document added: Full report (English)" in html
 
@@ -212,6 +214,14 @@ def test_restoring_an_old_revision_makes_it_the_draft_and_visitors_see_it_once_p
     assert "The old summary." in visitor.get(page).content.decode()
 
 
+def restore_url(html, button):
+    """The action of the form holding the button with this text."""
+    for action, form in re.findall(r'action="([^"]+/restore/)"(.*?)</form>', html, re.S):
+        if f">{button}</button>" in form:
+            return action
+    raise AssertionError(f"no {button!r} button")
+
+
 def test_content_made_before_history_was_kept_can_be_restored_after_its_first_change(
     editor_client, make_partner
 ):
@@ -228,14 +238,22 @@ def test_content_made_before_history_was_kept_can_be_restored_after_its_first_ch
     }
     assert editor_client.post(url + "change/", form).status_code == 302
 
+    # The partner is live: the change is a draft, and both revisions are kept.
     html = editor_client.get(url + "history/").content.decode()
-    assert "As it was before its history was kept." in html
-    assert "by the system" in html
-    restore = re.findall(r'action="([^"]+/restore/)"', html)
-    assert len(restore) == 1
-    editor_client.post(restore[0])
+    assert "As it was before its history was kept." in html and "by the system" in html
+    assert "Draft saved. Changed Description." in html
+    assert "<del>Old</del><ins>New</ins> words." in html
+    forms = re.findall(r'action="([^"]+/restore/)".*?</form>', html, re.S)
+    assert len(forms) == 2
+    # The baseline's live version, and the draft saved in the newest revision.
+    assert 'value="draft">Restore this draft</button>' in html
+    assert html.count(">Restore this revision as draft</button>") == 1
+    editor_client.post(restore_url(html, "Restore this revision as draft"))
     partner.refresh_from_db()
-    assert partner.draft["description"] == "Old words."
+    assert partner.description == "Old words." and partner.draft["description"] == "Old words."
+    editor_client.post(restore_url(html, "Restore this draft"), {"part": "draft"})
+    partner.refresh_from_db()
+    assert partner.description == "Old words." and partner.draft["description"] == "New words."
 
 
 def test_restoring_needs_a_post_and_the_right_to_change(editor_client, make_upload, client):
