@@ -258,11 +258,54 @@ def restore_as_draft(obj, version, user, use_draft=False):
     values = field_values(version)
     if use_draft:
         values.update(draft_of(version) or {})
-    live.save_draft(values, user)
+    with transaction.atomic():
+        live.save_draft(values, user)
+        if hasattr(live, "documents"):
+            _restore_documents_as_draft(live, version, use_draft)
     when = timezone.localtime(version.revision.date_created)
     what = "The draft of the revision" if use_draft else "Revision"
     record(live, user, f"{what} of {when:%-d %B %Y, %H:%M} restored as a draft.")
     return values
+
+
+def _document_key(row):
+    return (row.document_type, row.label, row.language, row.file.name, row.order)
+
+
+def _restore_documents_as_draft(publication, version, use_draft):
+    """Make the draft's documents those of the revision (its live ones, or its draft's):
+    rows already there are kept, others marked removed in the draft, missing ones added
+    to the draft as copies pointing at the same files. Visitors see none of it until the
+    draft is published (Publication.publish_related)."""
+    from .models import PublicationDocument
+
+    change = PublicationDocument.DraftChange
+    not_wanted = change.REMOVED if use_draft else change.ADDED
+    document_type = ContentType.objects.get_for_model(PublicationDocument)
+    wanted = [
+        other._object_version.object
+        for other in version.revision.version_set.filter(content_type=document_type)
+    ]
+    wanted = [
+        row for row in wanted
+        if row.publication_id == publication.pk and row.draft_change != not_wanted
+    ]
+    for row in publication.documents.all():
+        match = next((w for w in wanted if _document_key(w) == _document_key(row)), None)
+        if match is not None:
+            wanted.remove(match)
+            if row.draft_change == change.REMOVED:
+                PublicationDocument.objects.filter(pk=row.pk).update(draft_change=change.NONE)
+        elif row.draft_change == change.ADDED:
+            row.delete()
+        else:
+            PublicationDocument.objects.filter(pk=row.pk).update(draft_change=change.REMOVED)
+    for row in wanted:
+        row.pk = row.id = None
+        row._state.adding = True
+        row.publication = publication
+        row.draft_change = change.ADDED
+        row.save()
 
 
 def deleted_versions(model):

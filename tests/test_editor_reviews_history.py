@@ -214,6 +214,38 @@ def test_restoring_an_old_revision_makes_it_the_draft_and_visitors_see_it_once_p
     assert "The old summary." in visitor.get(page).content.decode()
 
 
+def test_restoring_a_revision_brings_back_its_documents_in_the_draft(
+    editor_client, editor, make_upload
+):
+    from publications import history
+
+    publication = add_publication(editor_client, make_upload)
+    old_document = publication.documents.get()
+    # Later the report is replaced by another PDF, and that is published.
+    old_document.delete()
+    PublicationDocument.objects.create(
+        publication=publication, file=make_upload("new.pdf", content=pdf_bytes(5))
+    )
+    history.record(publication, editor, "Published. Replaced the PDF.")
+    visitor = Client()
+    page = publication.get_absolute_url()
+    assert "5 pages" in visitor.get(page).content.decode()
+
+    html = editor_client.get(f"{ADMIN}{publication.pk}/history/").content.decode()
+    assert editor_client.post(restore_url(html, "Restore this revision as draft")).status_code == 302
+
+    publication.refresh_from_db()
+    assert publication.has_unpublished_changes
+    assert "5 pages" in visitor.get(page).content.decode(), "the restore reached visitors"
+    assert [d.file.name for d in publication.draft_documents()] == [old_document.file.name]
+    publication.publish(editor)
+    html = visitor.get(page).content.decode()
+    assert "3 pages" in html and "5 pages" not in html
+    document = publication.documents.get()
+    assert (document.file.name, document.page_count) == (old_document.file.name, 3)
+    assert b"".join(visitor.get(document.file.url).streaming_content) == pdf_bytes(3)
+
+
 def restore_url(html, button):
     """The action of the form holding the button with this text."""
     for action, form in re.findall(r'action="([^"]+/restore/)"(.*?)</form>', html, re.S):
