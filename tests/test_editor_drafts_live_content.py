@@ -363,3 +363,27 @@ def test_a_preview_link_to_something_deleted_is_gone(visitor, make_publication, 
     publication.delete()
     response = visitor.get(link.get_absolute_url())
     assert response.status_code == 410 and "no longer exists" in response.content.decode()
+
+
+def test_previewing_a_live_item_without_changes_leaves_no_draft(editor_client, make_publication):
+    publication = make_publication()
+    url = change_url(publication)
+    response = editor_client.post(url, change_form_data(editor_client, url, _preview="Preview"))
+    assert response["Location"] == f"/preview/publication/{publication.pk}/"
+    publication.refresh_from_db()
+    assert publication.draft is None and publication.lifecycle == Publication.Lifecycle.LIVE
+
+
+def test_a_viewer_without_change_permission_gets_no_draft_buttons(
+    client, django_user_model, make_publication
+):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user(username="viewer", password="pw-123456789", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_publication"))
+    client.force_login(viewer)
+    publication = make_publication()
+    page = client.get(change_url(publication)).content.decode()
+    assert "Status:" in page
+    assert 'name="_save_draft"' not in page and 'name="_publish"' not in page
+    assert client.post(change_url(publication), {"_discard_draft": "1"}).status_code == 403
