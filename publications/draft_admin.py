@@ -106,6 +106,11 @@ class DraftAdminMixin:
         if getattr(obj, "_saved_as_draft", False):
             for formset in formsets:
                 save_rows_as_draft(formset, obj)
+            live = self._live(obj)
+            if not live.draft_changes_anything:
+                # Saved (or previewed) without a change: nothing is pending.
+                live.discard_draft()
+                obj.draft = None
             return
         super().save_related(request, form, formsets, change)
         if PUBLISH in request.POST:
@@ -118,10 +123,13 @@ class DraftAdminMixin:
             f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
         )
         if SAVE_DRAFT in request.POST:
-            messages.success(
-                request,
-                "Draft saved. Visitors still see the live version until you publish.",
-            )
+            if obj.draft is None:
+                messages.info(request, "Nothing differs from the live version: no draft kept.")
+            else:
+                messages.success(
+                    request,
+                    "Draft saved. Visitors still see the live version until you publish.",
+                )
             return HttpResponseRedirect(change_url)
         if PREVIEW in request.POST:
             return HttpResponseRedirect(staff_preview_url(obj))

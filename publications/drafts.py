@@ -14,6 +14,7 @@ names that are not draft fields are ignored.
 """
 
 import copy
+import datetime
 import json
 
 from django.conf import settings
@@ -129,6 +130,25 @@ class Draftable(models.Model):
     def publish_related(self):
         """Hook: make related rows changed in the draft (e.g. documents) live."""
 
+    def has_related_draft_changes(self):
+        """Hook: whether related rows (e.g. documents) wait in the draft."""
+        return False
+
+    @property
+    def draft_changes_anything(self):
+        """The draft differs from the live version (a draft may repeat it unchanged)."""
+        if self.draft is None:
+            return False
+        live = self.draft_values()
+        return (
+            any(
+                _comparable(self._meta.get_field(name), self.draft.get(name, live[name]))
+                != _comparable(self._meta.get_field(name), live[name])
+                for name in self.draft_field_names
+            )
+            or self.has_related_draft_changes()
+        )
+
     def discard_draft(self):
         with transaction.atomic():
             self.draft = None
@@ -139,6 +159,16 @@ class Draftable(models.Model):
 
     def discard_related(self):
         """Hook: throw away related rows changed in the draft."""
+
+
+def _comparable(field, value):
+    """A value as an editor sees it: the admin shows times to the second."""
+    if isinstance(field, FileField):
+        return value or ""
+    value = field.to_python(value)
+    if isinstance(value, datetime.datetime):
+        return value.replace(microsecond=0)
+    return value
 
 
 def _stored_name(field_file):

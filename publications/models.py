@@ -247,6 +247,9 @@ class Publication(Draftable):
             draft_change=PublicationDocument.DraftChange.NONE
         )
 
+    def has_related_draft_changes(self):
+        return self.documents.exclude(draft_change=PublicationDocument.DraftChange.NONE).exists()
+
     def discard_related(self):
         self.documents.filter(draft_change=PublicationDocument.DraftChange.ADDED).delete()
         self.documents.filter(draft_change=PublicationDocument.DraftChange.REMOVED).update(

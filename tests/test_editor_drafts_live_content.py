@@ -330,3 +330,60 @@ def test_an_expired_preview_link_is_gone(visitor, make_publication, editor):
     PreviewLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     response = visitor.get(link.get_absolute_url())
     assert response.status_code == 410 and "expired" in response.content.decode()
+
+
+def test_drafts_leave_every_public_byte_unchanged(
+    settings, editor_client, visitor, make_publication, make_partner, consent_seed
+):
+    """Pages, lists, feed, sitemap and JSON-LD, rendered afresh (no page cache)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    publication = make_publication(title="Live title", summary="Live summary.")
+    partner = make_partner(name="Live partner")
+    site = SiteContent.load()
+    paths = ["/", "/publications/", publication.get_absolute_url(), "/publications/feed/", "/sitemap.xml"]
+    before = {path: visitor.get(path).content for path in paths}
+
+    for obj, changes in [
+        (publication, {"title": "Draft title", "summary": "Draft summary.", "featured": "on"}),
+        (partner, {"name": "Draft partner"}),
+        (site, {"hero_title": "Draft hero", "about_text": "Draft about."}),
+    ]:
+        data = change_form_data(editor_client, change_url(obj), _save_draft="1", **changes)
+        assert editor_client.post(change_url(obj), data).status_code == 302
+
+    for path in paths:
+        assert visitor.get(path).content == before[path], f"a draft changed {path}"
+
+
+def test_a_preview_link_to_something_deleted_is_gone(visitor, make_publication, editor):
+    from publications.models import PreviewLink
+
+    publication = make_publication()
+    link = PreviewLink.create_for(publication, editor)
+    publication.delete()
+    response = visitor.get(link.get_absolute_url())
+    assert response.status_code == 410 and "no longer exists" in response.content.decode()
+
+
+def test_previewing_a_live_item_without_changes_leaves_no_draft(editor_client, make_publication):
+    publication = make_publication()
+    url = change_url(publication)
+    response = editor_client.post(url, change_form_data(editor_client, url, _preview="Preview"))
+    assert response["Location"] == f"/preview/publication/{publication.pk}/"
+    publication.refresh_from_db()
+    assert publication.draft is None and publication.lifecycle == Publication.Lifecycle.LIVE
+
+
+def test_a_viewer_without_change_permission_gets_no_draft_buttons(
+    client, django_user_model, make_publication
+):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user(username="viewer", password="pw-123456789", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_publication"))
+    client.force_login(viewer)
+    publication = make_publication()
+    page = client.get(change_url(publication)).content.decode()
+    assert "Status:" in page
+    assert 'name="_save_draft"' not in page and 'name="_publish"' not in page
+    assert client.post(change_url(publication), {"_discard_draft": "1"}).status_code == 403
