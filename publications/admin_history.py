@@ -13,7 +13,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from . import history
-from .draft_admin import PUBLISH
+from .draft_admin import DISCARD_DRAFT, PUBLISH
 
 
 class RevisionHistoryMixin:
@@ -46,7 +46,13 @@ class RevisionHistoryMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if object_id and request.method == "POST":
             history.keep_baseline(self.model, unquote(object_id))
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if object_id and DISCARD_DRAFT in request.POST and response.status_code == 302:
+            # Discarding acts without the form, so the admin logs nothing of it.
+            obj = self.model._default_manager.filter(pk=unquote(object_id)).first()
+            if obj is not None:
+                history.record(obj, request.user, "Draft discarded.")
+        return response
 
     def _url_name(self, view):
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"

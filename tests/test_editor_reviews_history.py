@@ -286,6 +286,10 @@ def test_content_made_before_history_was_kept_can_be_restored_after_its_first_ch
     editor_client.post(restore_url(html, "Restore this draft"), {"part": "draft"})
     partner.refresh_from_db()
     assert partner.description == "Old words." and partner.draft["description"] == "New words."
+    # Discarding the draft is kept too.
+    assert editor_client.post(url + "change/", {"_discard_draft": "1"}).status_code == 302
+    html = editor_client.get(url + "history/").content.decode()
+    assert html.index("Draft discarded.") < html.index("restored as a draft.")
 
 
 def test_restoring_needs_a_post_and_the_right_to_change(editor_client, make_upload, client):
