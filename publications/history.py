@@ -9,6 +9,7 @@ recovers deleted items. Files survive deletion: stored names are content-address
 rows brings the same cover, logo and PDFs back.
 """
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -22,9 +23,11 @@ from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
 from . import renditions
+from .models import format_moment
 
-# Model -> (related name followed into the same revision, image field, rendition spec).
+# Related rows kept in the same revision as their item: a publication's documents.
 FOLLOW = {"Publication": ("documents",)}
+# The image of an item and its renditions, checked again when the item is recovered.
 IMAGES = {"Publication": ("cover", renditions.COVER), "PartnerOrganisation": ("logo", renditions.LOGO)}
 
 
@@ -40,10 +43,12 @@ def register_models():
 
 
 def record(obj, user, comment):
-    """Store the current state of `obj` (and what it follows) as one revision."""
-    # Called before a deletion too: the revision is saved (at the end of this block) while
-    # the rows still exist, as reversion keeps only versions of existing rows.
-    # As stored: the admin's instance may be a preview copy with its draft applied.
+    """Store the stored state of `obj` (and what it follows) as one revision.
+
+    Read from the database: the admin's instance may be a copy with its draft applied.
+    Called before a deletion too: the revision is saved at the end of this block, while
+    the rows still exist (reversion keeps versions of existing rows only).
+    """
     stored = type(obj)._default_manager.get(pk=obj.pk)
     with reversion.create_revision(manage_manually=True):
         reversion.set_user(user if user and user.is_authenticated else None)
@@ -118,6 +123,10 @@ def _display(model_field, value):
         return dict(model_field.flatchoices).get(value, value)
     if isinstance(model_field, models.BooleanField):
         return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return format_moment(value)
+    if isinstance(value, datetime.date):
+        return f"{value.day} {value:%B %Y}"
     return str(value)
 
 
