@@ -6,6 +6,7 @@ Used by the ModelAdmins of publications, partners and the site texts (publicatio
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -66,7 +67,7 @@ class DraftAdminMixin:
         if request.method == "POST" and object_id and (
             DISCARD_DRAFT in request.POST or REVOKE_LINK in request.POST
         ):
-            obj = self.get_object(request, object_id)
+            obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied
             live = self._live(obj)
@@ -74,7 +75,12 @@ class DraftAdminMixin:
                 live.discard_draft()
                 messages.success(request, "Draft discarded: the edit page shows the live version.")
             else:
-                link = PreviewLink.links_to(live).filter(pk=request.POST[REVOKE_LINK]).first()
+                link_id = request.POST[REVOKE_LINK]
+                link = (
+                    PreviewLink.links_to(live).filter(pk=int(link_id)).first()
+                    if link_id.isascii() and link_id.isdigit()
+                    else None
+                )
                 if link is None:
                     messages.error(request, "That preview link does not exist.")
                 else:
