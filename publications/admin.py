@@ -118,7 +118,8 @@ class PublicationAdmin(DraftAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Cover")
     def cover_thumbnail(self, obj):
-        return thumbnail(obj.cover, obj.cover_renditions)
+        # The thumbnail is a link to the edit page: its alt text is the link's name.
+        return thumbnail(obj.cover, obj.cover_renditions, alt=f"Edit “{obj}”")
 
 
 @admin.register(PartnerOrganisation)
@@ -131,7 +132,7 @@ class PartnerOrganisationAdmin(DraftAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Logo")
     def logo_thumbnail(self, obj):
-        return thumbnail(obj.logo, obj.logo_renditions)
+        return thumbnail(obj.logo, obj.logo_renditions, alt=f"Edit “{obj}”")
 
 
 @admin.register(SiteContent)
