@@ -120,7 +120,8 @@ class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Cover")
     def cover_thumbnail(self, obj):
-        return thumbnail(obj.cover, obj.cover_renditions)
+        # The thumbnail is a link to the edit page: its alt text is the link's name.
+        return thumbnail(obj.cover, obj.cover_renditions, alt=f"Edit “{obj}”")
 
 
 @admin.register(PartnerOrganisation)
@@ -133,7 +134,7 @@ class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.Mode
 
     @admin.display(description="Logo")
     def logo_thumbnail(self, obj):
-        return thumbnail(obj.logo, obj.logo_renditions)
+        return thumbnail(obj.logo, obj.logo_renditions, alt=f"Edit “{obj}”")
 
 
 @admin.register(SiteContent)

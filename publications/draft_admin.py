@@ -6,10 +6,13 @@ Used by the ModelAdmins of publications, partners and the site texts (publicatio
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from .models import PreviewLink, format_moment
 from .previews import staff_preview_url
@@ -49,6 +52,18 @@ class DraftAdminMixin:
     def status_text(self, obj):
         return obj.lifecycle_text
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        boxes = getattr(getattr(formfield, "widget", None), "widgets", ())
+        if isinstance(db_field, models.DateTimeField) and len(boxes) == 2:
+            # The admin's date and time boxes have no label of their own: name each one
+            # (go-live and expiry times sit side by side on the edit page).
+            label = capfirst(db_field.verbose_name)
+            date_box, time_box = boxes
+            date_box.attrs["aria-label"] = f"{label}: date"
+            time_box.attrs["aria-label"] = f"{label}: time"
+        return formfield
+
     # The form edits the pending version when there is one.
 
     def get_object(self, request, object_id, from_field=None):
@@ -66,7 +81,7 @@ class DraftAdminMixin:
         if request.method == "POST" and object_id and (
             DISCARD_DRAFT in request.POST or REVOKE_LINK in request.POST
         ):
-            obj = self.get_object(request, object_id)
+            obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied
             live = self._live(obj)
@@ -74,7 +89,12 @@ class DraftAdminMixin:
                 live.discard_draft()
                 messages.success(request, "Draft discarded: the edit page shows the live version.")
             else:
-                link = PreviewLink.links_to(live).filter(pk=request.POST[REVOKE_LINK]).first()
+                link_id = request.POST[REVOKE_LINK]
+                link = (
+                    PreviewLink.links_to(live).filter(pk=int(link_id)).first()
+                    if link_id.isascii() and link_id.isdigit()
+                    else None
+                )
                 if link is None:
                     messages.error(request, "That preview link does not exist.")
                 else:

@@ -7,6 +7,7 @@ cached on the way, never indexed, and says at the top what it shows.
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -69,7 +70,7 @@ def staff_preview(request, kind, pk):
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     model = PREVIEWABLE.get(kind)
     if model is None:
-        return render(request, "404.html", status=404)
+        raise Http404("Nothing of that kind can be previewed.")
     opts = model._meta
     if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
         raise PermissionDenied

@@ -317,6 +317,10 @@ def test_a_shared_preview_link_shows_the_draft_until_revoked(editor_client, visi
     assert visitor.get(tampered).status_code == 404
     assert visitor.get("/preview/shared/not-a-token/").status_code == 404
 
+    for bad in ("not-a-number", str(link.pk + 100)):
+        response = editor_client.post(url, {"_revoke_preview_link": bad}, follow=True)
+        assert "That preview link does not exist." in response.content.decode()
+    assert visitor.get(link.get_absolute_url()).status_code == 200
     editor_client.post(url, {"_revoke_preview_link": str(link.pk)})
     gone = visitor.get(link.get_absolute_url())
     assert gone.status_code == 410

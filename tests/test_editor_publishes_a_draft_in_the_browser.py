@@ -39,6 +39,17 @@ def log_in(page, username="editor", password="correct horse battery staple"):
     expect(page.locator("#site-name")).to_be_visible()
 
 
+# Rules that only Django's own admin markup breaks here (the empty header cell of tabular
+# inlines, colour-only links in the breadcrumbs); everything of this project's must pass.
+DJANGO_ADMIN_OWN_RULES = {"empty-table-header", "link-in-text-block"}
+
+
+def assert_accessible(page, allowed=frozenset()):
+    results = Axe().run(page)
+    rules = {violation["id"] for violation in results.response["violations"]}
+    assert rules <= allowed, results.generate_report()
+
+
 def seen_by_visitor(page, path):
     """The text and page-cache answer a visitor gets for `path`."""
     response = page.goto(path)
@@ -70,12 +81,14 @@ def test_editor_drafts_previews_shares_and_publishes_the_live_report(contexts, e
     editor_page.goto("/admin/publications/publication/")
     row = editor_page.locator("tr", has_text="International AI Safety Report 2025")
     expect(row).to_contain_text("Live")
-    row.get_by_role("link", name="International AI Safety Report 2025").click()
+    assert_accessible(editor_page)
+    row.get_by_role("link", name="International AI Safety Report 2025", exact=True).click()
     expect(editor_page.locator(".draft-status")).to_contain_text("Status: Live")
     editor_page.locator("#id_summary").fill(NEW_SUMMARY)
     editor_page.get_by_role("button", name="Save draft").click()
     expect(editor_page.locator(".messagelist")).to_contain_text("Draft saved")
     expect(editor_page.locator(".draft-status")).to_contain_text("Live with unpublished changes")
+    assert_accessible(editor_page, allowed=DJANGO_ADMIN_OWN_RULES)
 
     # The visitor sees the old text everywhere, still from the page cache.
     for path in ("/", publication_path):
@@ -89,8 +102,7 @@ def test_editor_drafts_previews_shares_and_publishes_the_live_report(contexts, e
     expect(editor_page.locator(".publication__summary")).to_have_text(NEW_SUMMARY)
     expect(editor_page.locator(".preview-banner")).to_contain_text("Unpublished changes")
     expect(editor_page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex")
-    axe = Axe().run(editor_page)
-    assert axe.violations_count == 0, axe.generate_report()
+    assert_accessible(editor_page)
     editor_page.get_by_role("link", name="Back to the edit page").click()
 
     # A reviewer without an account opens a shared link in a third browser.
