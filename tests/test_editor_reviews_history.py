@@ -301,3 +301,34 @@ def test_restoring_needs_a_post_and_the_right_to_change(editor_client, make_uplo
     # The only revision is the live one: nothing older to restore.
     assert version is None
     assert editor_client.get(f"{ADMIN}{publication.pk}/history/1/restore/").status_code == 405
+
+
+def test_history_page_queries_do_not_grow_with_the_number_of_revisions(
+    editor_client, editor, make_upload
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from publications import history
+
+    publication = add_publication(editor_client, make_upload)
+    url = f"{ADMIN}{publication.pk}/history/"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    editor_client.get(url)
+    few = queries()
+    for number in range(40):
+        publication.summary = f"Summary number {number}."
+        publication.save()
+        PublicationDocument.objects.create(
+            publication=publication, file=make_upload("more.pdf", content=pdf_bytes(1))
+        )
+        history.record(publication, editor, "Saved.")
+    html = editor_client.get(url).content.decode()
+    assert html.count('class="revision"') == 41
+    assert queries() == few
+

@@ -169,8 +169,8 @@ def test_admin_home_and_publication_list_queries_do_not_grow_with_content(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("page_name", ["dashboard", "history"])
-def test_dashboard_and_history_page_have_no_accessibility_violations(
+@pytest.mark.parametrize("page_name", ["dashboard", "history", "recover"])
+def test_dashboard_history_and_recovery_pages_have_no_accessibility_violations(
     live_server, page, editor, make_publication, make_upload, consent_seed, django_user_model,
     page_name,
 ):
@@ -185,6 +185,10 @@ def test_dashboard_and_history_page_have_no_accessibility_violations(
     publication.save_draft({"title": "Checked publication, revised"}, editor)
     history.record(publication, editor, "Draft saved.")
     make_publication(title="Later", publish_at=timezone.now() + datetime.timedelta(days=2))
+    gone = make_publication(title="Deleted one")
+    history.record(gone, editor, "Deleted.")
+    gone.delete()
+    version = history.deleted_versions(Publication).get()
 
     page.goto(live_server.url + "/admin/login/")
     page.get_by_label("Username").fill("chief")
@@ -193,12 +197,15 @@ def test_dashboard_and_history_page_have_no_accessibility_violations(
     path = {
         "dashboard": "/admin/",
         "history": f"/admin/publications/publication/{publication.pk}/history/",
+        "recover": f"/admin/publications/publication/recover/{version.pk}/",
     }[page_name]
     page.goto(live_server.url + path)
     if page_name == "dashboard":
         expect(page.get_by_role("heading", name="Consent")).to_be_visible()
         expect(page.get_by_role("heading", name="Your drafts and unpublished changes")).to_be_visible()
-    else:
+    elif page_name == "history":
         expect(page.get_by_role("button", name="Restore this revision as draft").first).to_be_visible()
+    else:
+        expect(page.get_by_role("button", name="Recover “Deleted one”")).to_be_visible()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
