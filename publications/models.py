@@ -5,14 +5,20 @@ and the landing page's texts.
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
 from . import renditions
 from .markup import render_markdown
-from .uploads import ContentAddressedPath, inspect_pdf, validate_image_upload, validate_pdf_upload
+from .uploads import (
+    ContentAddressedPath,
+    MetadataFreeImageField,
+    inspect_pdf,
+    validate_image_upload,
+    validate_pdf_upload,
+)
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -75,7 +81,7 @@ class Publication(models.Model):
         blank=True,
         help_text="Replaces the generated citation (authors, year, title, address) when filled in.",
     )
-    cover = models.ImageField(
+    cover = MetadataFreeImageField(
         "front cover",
         upload_to=ContentAddressedPath("covers", "cover"),
         validators=[validate_image_upload],
@@ -128,9 +134,8 @@ class Publication(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            renditions.refresh(self, "cover", renditions.COVER)
+        super().save(*args, **kwargs)
+        renditions.refresh_after_commit(self, "cover", renditions.COVER)
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
@@ -156,11 +161,16 @@ class Publication(models.Model):
     def hero_text(self):
         return self.hero_label or self.title
 
+    @property
+    def public_file_stem(self):
+        """Public file names start with this (publications.uploads.ContentAddressedPath)."""
+        return self.slug
+
 
 class PartnerOrganisation(models.Model):
     name = models.CharField(max_length=200)
     website = models.URLField()
-    logo = models.ImageField(
+    logo = MetadataFreeImageField(
         upload_to=ContentAddressedPath("logos", "logo"),
         validators=[validate_image_upload],
         width_field="logo_width",
@@ -185,10 +195,13 @@ class PartnerOrganisation(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def public_file_stem(self):
+        return self.name
+
     def save(self, *args, **kwargs):
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            renditions.refresh(self, "logo", renditions.LOGO)
+        super().save(*args, **kwargs)
+        renditions.refresh_after_commit(self, "logo", renditions.LOGO)
 
     @property
     def logo_sizes(self):
@@ -259,6 +272,10 @@ class PublicationDocument(models.Model):
     @property
     def title(self):
         return self.label.strip() or self.get_document_type_display()
+
+    @property
+    def public_file_stem(self):
+        return f"{self.publication.slug}-{self.label or self.document_type}-{self.language}"
 
     def _language_info(self):
         try:

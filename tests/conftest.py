@@ -65,6 +65,16 @@ def image_bytes(width=400, height=566, image_format="PNG", colour=(11, 37, 69)):
     return buffer.getvalue()
 
 
+def save_and_commit(instance):
+    """Save as if the test's transaction then committed: renditions are made after the
+    commit (publications.renditions), which a test's rolled-back transaction never does."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        instance.save()
+    return instance
+
+
 @pytest.fixture
 def make_upload():
     """An uploaded file as the admin receives it: a real image unless told otherwise."""
@@ -99,7 +109,7 @@ def make_publication(db, make_upload):
         publication = Publication(**defaults)
         if not publication.cover:
             publication.cover = make_upload(f"cover-{number}.png")
-        publication.save()
+        save_and_commit(publication)
         return publication
 
     return make
@@ -118,7 +128,7 @@ def make_partner(db, make_upload):
         defaults.update(fields)
         partner = PartnerOrganisation(**defaults)
         partner.logo = make_upload("logo.png", width=300, height=100)
-        partner.save()
+        save_and_commit(partner)
         return partner
 
     return make
