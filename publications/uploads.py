@@ -180,7 +180,10 @@ class ContentAddressedPath:
         self.extension = extension
 
     def __call__(self, instance, filename):
-        upload = getattr(instance, self.field_name).file
+        return self.name_for(instance, getattr(instance, self.field_name).file, filename)
+
+    def name_for(self, instance, upload, filename):
+        """The name `upload` (a file with this content) gets when stored for `instance`."""
         # The item's own name (its `public_file_stem`), never the uploader's file name.
         stem = slugify(getattr(instance, "public_file_stem", "") or "")[:60] or self.field_name
         extension = self.extension or PurePath(filename).suffix.lower().lstrip(".")
