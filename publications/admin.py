@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .admin_forms import EditorFormAdminMixin, KeptUploadsInlineMixin
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
@@ -34,7 +35,7 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublicationDocumentInline(admin.TabularInline):
+class PublicationDocumentInline(KeptUploadsInlineMixin, admin.TabularInline):
     model = PublicationDocument
     extra = 0
     fields = ("document_type", "label", "language", "file", "order", "file_details")
@@ -48,7 +49,7 @@ class PublicationDocumentInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(EditorFormAdminMixin, admin.ModelAdmin):
     list_display = (
         "cover_thumbnail",
         "title",
@@ -82,7 +83,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
+class PartnerOrganisationAdmin(EditorFormAdminMixin, admin.ModelAdmin):
     list_display = ("logo_thumbnail", "name", "website", "order", "active")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
@@ -95,7 +96,7 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(admin.ModelAdmin):
+class SiteContentAdmin(EditorFormAdminMixin, admin.ModelAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (

@@ -97,11 +97,18 @@ def validate_image_upload(file):
     inspect_image(file)
 
 
-def check_image_upload(file):
-    """Check an upload now and remember the result on it, so that the model's validator
-    does not decode it again. Errors are left for the form to report."""
+def precheck_upload(file):
+    """Check an upload now (an image is decoded, a PDF read) and remember the result on it,
+    so that the model's validators do not do it again later, inside a transaction.
+    Errors are left for the form to report."""
+    _rewind(file)
+    is_pdf = file.read(5) == b"%PDF-"
+    _rewind(file)
     try:
-        file.checked_image_format = inspect_image(file)
+        if is_pdf:
+            file.checked_page_count = inspect_pdf(file)
+        else:
+            file.checked_image_format = inspect_image(file)
     except ValidationError:
         pass
 
@@ -156,7 +163,7 @@ def inspect_pdf(file):
 
 
 def validate_pdf_upload(file):
-    if getattr(file, "_committed", False):
+    if getattr(file, "_committed", False) or getattr(file, "checked_page_count", None) is not None:
         return
     # Kept on the file so the model can store it without reading the PDF again.
     file.checked_page_count = inspect_pdf(file)

@@ -1,0 +1,9 @@
+// Moves keyboard and screen-reader focus to the error summary when a form comes back with
+// errors (GOV.UK pattern); its links then lead to each field. Without JS the summary is
+// still first in the form and announced (role="alert").
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+});
