@@ -188,7 +188,7 @@ def organization_data(site):
         "name": site.site_name,
         "url": absolute("/"),
         "logo": absolute(static("img/favicon.svg")),
-        "description": site.about_text,
+        "description": site.about_plain_text,
     }
 
 

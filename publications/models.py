@@ -2,12 +2,16 @@
 and the landing page's texts.
 """
 
+import html
+
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
 
 from . import renditions
@@ -325,11 +329,19 @@ class SiteContent(models.Model):
 
     site_name = models.CharField(max_length=120, default="International AI Safety Report")
     hero_title = models.CharField(max_length=200, default="International AI Safety Report")
-    hero_lead = models.TextField(blank=True)
+    hero_lead = models.TextField(
+        blank=True,
+        help_text="A sentence or two under the title, in Markdown: **bold**, *italic*, "
+        "[link text](https://…). HTML and scripts are removed.",
+    )
     about_heading = models.CharField(
         max_length=200, default="About the International AI Safety Report"
     )
-    about_text = models.TextField(blank=True)
+    about_text = models.TextField(
+        blank=True,
+        help_text="In Markdown: blank lines between paragraphs, **bold**, *italic*, "
+        "[link text](https://…), - for a list item. HTML and scripts are removed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     SINGLETON_PK = 1
@@ -344,6 +356,21 @@ class SiteContent(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
+
+    # Rendered with the publications' sanitiser (publications.markup) when a page needs
+    # them; pages are cached, so this runs once per change, not once per visit.
+    @cached_property
+    def hero_lead_html(self):
+        return render_markdown(self.hero_lead)
+
+    @cached_property
+    def about_html(self):
+        return render_markdown(self.about_text)
+
+    @property
+    def about_plain_text(self):
+        """The About text without its Markdown, for search engines' descriptions."""
+        return " ".join(html.unescape(strip_tags(self.about_html)).split())
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The site texts cannot be deleted.")
