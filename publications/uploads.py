@@ -89,18 +89,27 @@ def inspect_image(file):
     return image_format
 
 
+def _checked(file, attribute):
+    """What precheck_upload found, on an upload or on the model's FieldFile wrapping it."""
+    for candidate in (file, getattr(file, "_file", None)):
+        value = getattr(candidate, attribute, None)
+        if value is not None:
+            return value
+    return None
+
+
 def validate_image_upload(file):
     # Files already stored were checked when they were uploaded; an upload checked before
-    # the admin's write transaction (publications.admin_uploads) is not decoded twice.
-    if getattr(file, "_committed", False) or getattr(file, "checked_image_format", None):
+    # the admin's write transaction (publications.admin_forms) is not decoded twice.
+    if getattr(file, "_committed", False) or _checked(file, "checked_image_format"):
         return
     inspect_image(file)
 
 
 def precheck_upload(file):
-    """Check an upload now (an image is decoded, a PDF read) and remember the result on it,
-    so that the model's validators do not do it again later, inside a transaction.
-    Errors are left for the form to report."""
+    """Check an upload now (an image is decoded and cleaned of metadata, a PDF read) and
+    remember the results on it, so that the model does not do it again later, inside a
+    transaction. Errors are left for the form to report."""
     _rewind(file)
     is_pdf = file.read(5) == b"%PDF-"
     _rewind(file)
@@ -109,8 +118,11 @@ def precheck_upload(file):
             file.checked_page_count = inspect_pdf(file)
         else:
             file.checked_image_format = inspect_image(file)
-    except ValidationError:
+            file.metadata_free_content = strip_metadata(file.read())
+    except (ValidationError, OSError, ValueError, SyntaxError):
         pass
+    finally:
+        _rewind(file)
 
 
 class MetadataFreeImageField(models.ImageField):
@@ -123,11 +135,13 @@ class MetadataFreeImageField(models.ImageField):
             _rewind(file.file)
             data = file.file.read()
             _rewind(file.file)
-            try:
-                cleaned = strip_metadata(data)
-            except (OSError, ValueError, SyntaxError):
-                cleaned = data  # not an image Pillow reads: validation reports it, not this
-            if cleaned is not data:
+            cleaned = _checked(file, "metadata_free_content")
+            if cleaned is None:
+                try:
+                    cleaned = strip_metadata(data)
+                except (OSError, ValueError, SyntaxError):
+                    cleaned = data  # not an image Pillow reads: validation reports it
+            if cleaned != data:
                 file.file = ContentFile(cleaned, name=file.name)
         return super().pre_save(model_instance, add)
 
@@ -163,10 +177,11 @@ def inspect_pdf(file):
 
 
 def validate_pdf_upload(file):
-    if getattr(file, "_committed", False) or getattr(file, "checked_page_count", None) is not None:
+    if getattr(file, "_committed", False):
         return
     # Kept on the file so the model can store it without reading the PDF again.
-    file.checked_page_count = inspect_pdf(file)
+    checked = _checked(file, "checked_page_count")
+    file.checked_page_count = checked if checked is not None else inspect_pdf(file)
 
 
 @deconstructible
