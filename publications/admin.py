@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .admin_forms import EditorFormAdminMixin, KeptUploadsInlineMixin
+from .admin_forms import EditorFormAdminMixin, EditorInlineMixin
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
@@ -35,7 +35,7 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublicationDocumentInline(KeptUploadsInlineMixin, admin.TabularInline):
+class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
     model = PublicationDocument
     extra = 0
     fields = ("document_type", "label", "language", "file", "order", "file_details")

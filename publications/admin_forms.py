@@ -12,12 +12,13 @@ Mixed into the content admins (publications.admin):
 - Every error is listed at the top of the form, each linking to its field (the GOV.UK
   "error summary" pattern), main form and inline documents alike, and stays at the field.
 - The current image of an image field is shown as a thumbnail.
+- Every input has a label (date and time inputs, tabular inline cells), for axe-core.
 """
 
 from datetime import UTC, datetime
 
 from django.contrib import messages
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminSplitDateTime
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
@@ -82,22 +83,31 @@ def thumbnail_url(field_file):
     return field_file.url
 
 
-UPLOAD_WIDGETS = {
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django's date + time inputs, each with its own label."""
+
+    template_name = "admin/publications/widgets/split_datetime.html"
+
+
+EDITOR_WIDGETS = {
     models.ImageField: {"widget": KeptImageInput},
     models.FileField: {"widget": KeptFileInput},
+    models.DateTimeField: {"widget": LabelledSplitDateTime},
 }
 
 
-class KeptUploadsInlineMixin:
-    """For inlines (the publication's documents): their file inputs keep files too."""
+class EditorInlineMixin:
+    """For tabular inlines (the publication's documents): file inputs keep files too, and
+    every input has a label."""
 
-    formfield_overrides = UPLOAD_WIDGETS
+    formfield_overrides = EDITOR_WIDGETS
+    template = "admin/publications/edit_inline/tabular.html"
 
 
 class EditorFormAdminMixin:
     """For ModelAdmins of editors' content: see the module docstring."""
 
-    formfield_overrides = UPLOAD_WIDGETS
+    formfield_overrides = EDITOR_WIDGETS
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST":

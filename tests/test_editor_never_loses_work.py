@@ -158,3 +158,57 @@ def test_edit_page_shows_the_current_cover_and_logo_as_thumbnails(
         f"/admin/publications/partnerorganisation/{partner.pk}/change/"
     ).content.decode()
     assert f'/media/{partner.logo_renditions["webp"][0]["name"]}" alt="The current image"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_a_bad_pdf_keeps_the_cover_and_the_fixed_form_saves_it(
+    live_server, page, editor, tmp_path, private_pending_folder
+):
+    cover = image_bytes(colour=(30, 90, 160))
+    (tmp_path / "cover.png").write_bytes(cover)
+    (tmp_path / "report.pdf").write_bytes(b"<html>this is not a PDF</html>")
+    (tmp_path / "fixed-report.pdf").write_bytes(pdf_bytes(4))
+
+    page.goto(live_server.url + "/admin/login/?next=" + ADD_URL)
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("input[type=submit]")
+    page.wait_for_url("**" + ADD_URL)
+    page.fill("#id_title", "Fourth Key Update")
+    page.fill("#id_publication_date", "2026-03-01")
+    page.fill("#id_summary", "Chosen once, kept after an error.")
+    page.set_input_files("#id_cover", str(tmp_path / "cover.png"))
+    page.fill("#id_cover_alt", "Front cover of the fourth key update")
+    page.select_option("#id_status", "published")
+    page.get_by_role("button", name=re.compile("Add another")).click()
+    page.set_input_files("#id_documents-0-file", str(tmp_path / "report.pdf"))
+    page.click("input[name=_save]")
+
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert "There is a problem" in summary.inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    link = summary.get_by_role("link", name=re.compile("not a PDF document"))
+    assert link.get_attribute("href") == "#id_documents-0-file"
+    assert "Kept: cover.png" in page.locator(".kept-upload").inner_text()
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+    # Only the PDF is chosen again.
+    page.set_input_files("#id_documents-0-file", str(tmp_path / "fixed-report.pdf"))
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/publications/publication/")
+    publication = Publication.objects.get()
+    with publication.cover.open("rb") as stored:
+        assert sha(stored.read()) == sha(cover), "the cover is the one first chosen"
+    assert publication.documents.get().page_count == 4
+
+    # The edit page of the saved publication: its cover as a thumbnail, the document in
+    # the table, every input labelled.
+    page.goto(f"{live_server.url}/admin/publications/publication/{publication.pk}/change/")
+    assert page.locator(".current-image img").evaluate("img => img.complete && img.naturalWidth > 0")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
