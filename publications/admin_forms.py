@@ -60,7 +60,8 @@ class KeptFileInput(AdminFileWidget):
             widget["kept_size"] = filesizeformat(self.kept.size)
             widget["kept_ago"] = uploaded_ago(self.kept.kept_at)
             widget["kept_id"] = f"{widget['attrs'].get('id', name)}_kept"
-            widget["attrs"]["aria-describedby"] = widget["kept_id"]
+            described_by = [widget["attrs"].get("aria-describedby"), widget["kept_id"]]
+            widget["attrs"]["aria-describedby"] = " ".join(filter(None, described_by))
         return context
 
 

@@ -212,3 +212,21 @@ def test_in_the_browser_a_bad_pdf_keeps_the_cover_and_the_fixed_form_saves_it(
     assert page.locator(".current-image img").evaluate("img => img.complete && img.naturalWidth > 0")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_partner_logo_is_kept_when_the_website_is_wrong(editor_client, make_upload):
+    from publications.models import PartnerOrganisation
+
+    logo = image_bytes(300, 100, colour=(10, 10, 10))
+    data = {"name": "Gamma Lab", "website": "not a web address", "logo_alt": "Gamma Lab logo",
+            "description": "", "order": "0", "active": "on"}
+    url = "/admin/publications/partnerorganisation/add/"
+    first = editor_client.post(url, {**data, "logo": make_upload("gamma.png", content=logo)})
+    html = first.content.decode()
+    assert '<a href="#id_website">Website: Enter a valid URL.</a>' in html
+    assert "Kept: gamma.png" in html
+    second = editor_client.post(url, {**data, "website": "https://gamma.example/",
+                                      "logo-kept": kept_token(html, "logo")})
+    assert second.status_code == 302, second.content.decode()[:2000]
+    with PartnerOrganisation.objects.get().logo.open("rb") as stored:
+        assert sha(stored.read()) == sha(logo)
