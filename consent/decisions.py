@@ -14,14 +14,13 @@ import ipaddress
 import json
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.db import transaction
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.crypto import salted_hmac
 
-from . import chain
+from . import chain, conf
 from .models import ConsentRecord, ShownTexts
 from .state import shown_texts
 
@@ -180,6 +179,6 @@ def record(request, state, choices, action, path, shown):
 
 def analytics_script():
     """The analytics script's attributes, or None while analytics is not configured."""
-    if not settings.ANALYTICS_SCRIPT_URL:
+    if not conf.ANALYTICS_SCRIPT_URL:
         return None
-    return {"src": settings.ANALYTICS_SCRIPT_URL, "site_id": settings.ANALYTICS_SITE_ID}
+    return {"src": conf.ANALYTICS_SCRIPT_URL, "site_id": conf.ANALYTICS_SITE_ID}
