@@ -6,7 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 
-EMBEDS_PURPOSE = "embeds"
+from .models import SitePurpose
+
+EMBEDS_PURPOSE = SitePurpose.EMBEDS.value
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 VIMEO_ID = re.compile(r"^[0-9]{3,12}$")
 

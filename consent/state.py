@@ -142,7 +142,7 @@ class ConsentState:
         """Purpose slug -> allowed, as the site must honour it now."""
         given = self.cookie["c"] if self.decided else {}
         return {
-            purpose.slug: purpose.required or given.get(purpose.slug, False)
+            purpose.slug: purpose.always_on or given.get(purpose.slug, False)
             for purpose in self.purposes
         }
 
@@ -181,7 +181,7 @@ def consent_config():
         return last_config
     config = pagecache.cache().get(key)
     if config is None:
-        config = (PolicyVersion.objects.current(), list(Purpose.objects.all()))
+        config = (PolicyVersion.objects.current(), list(Purpose.objects.asked()))
         pagecache.cache().set(key, config, 24 * 3600)
     _last_config[:] = [key, config]
     return config
@@ -251,7 +251,7 @@ def page_variant(request):
         return "new-gpc" if state.gpc else "new"
     choices = state.choices
     optional = sorted(
-        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.required
+        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.always_on
     )
     variant = f"v{state.version.number}:" + ",".join(f"{slug}={int(on)}" for slug, on in optional)
     if len(_decided_variants) >= _DECIDED_VARIANTS_KEPT:
