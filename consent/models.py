@@ -32,14 +32,45 @@ ALWAYS_REQUIRED = frozenset({SitePurpose.FUNCTIONAL.value})
 NEVER_REQUIRED = frozenset({SitePurpose.EMBEDS.value, SitePurpose.ANALYTICS.value})
 
 
-class PurposeInUse(Exception):
-    """The purpose cannot be deleted or retired; the message says why and what to do."""
+class PurposeNotRemovable(Exception):
+    """A purpose cannot be deleted or retired; the message says why and what to do instead."""
 
 
 class PurposeQuerySet(models.QuerySet):
     def asked(self):
         """The purposes the banner asks for (not retired)."""
         return self.filter(retired_at__isnull=True)
+
+    def retire(self):
+        """Stop asking for these purposes, under a new policy version in force from today.
+
+        Every visitor is asked again (their decision named purposes that are gone); the new
+        version keeps the current text, which a later version may replace. Returns it.
+        """
+        purposes = list(self)
+        for purpose in purposes:
+            if purpose.retired:
+                raise PurposeNotRemovable(f"“{purpose.name}” is already retired.")
+            if purpose.always_on:
+                raise PurposeNotRemovable(
+                    f"“{purpose.name}” cannot be retired: the site cannot work without it."
+                )
+        current = PolicyVersion.objects.current()
+        latest = PolicyVersion.objects.order_by("-number").first()
+        if latest and latest != current:
+            raise PurposeNotRemovable(
+                f"{latest} is not in force yet: retire purposes once it is, or delete that "
+                "version first."
+            )
+        with transaction.atomic():
+            for purpose in purposes:
+                purpose.retired_at = timezone.now()
+                purpose.save(update_fields=["retired_at"])
+            return PolicyVersion.objects.create(
+                number=(latest.number + 1) if latest else 1,
+                effective_date=timezone.localdate(),
+                text=current.text if current else "",
+            )
 
 
 class Purpose(models.Model):
@@ -116,37 +147,8 @@ class Purpose(models.Model):
     def delete(self, *args, **kwargs):
         reason = self.refusal_to_delete()
         if reason:
-            raise PurposeInUse(reason)
+            raise PurposeNotRemovable(reason)
         return super().delete(*args, **kwargs)
-
-    def retire(self):
-        """Stop asking for it, under a new policy version in force from today.
-
-        Visitors are asked again (their decision named a purpose that is gone); the new
-        version keeps the current text, which the privacy officer may then replace with a
-        later version. Returns that version.
-        """
-        if self.retired:
-            raise PurposeInUse(f"“{self.name}” is already retired.")
-        if self.always_on:
-            raise PurposeInUse(
-                f"“{self.name}” cannot be retired: the site cannot work without it."
-            )
-        current = PolicyVersion.objects.current()
-        latest = PolicyVersion.objects.order_by("-number").first()
-        if latest and latest != current:
-            raise PurposeInUse(
-                f"{latest} is not in force yet: retire “{self.name}” once it is, or delete "
-                "that version first."
-            )
-        with transaction.atomic():
-            self.retired_at = timezone.now()
-            self.save(update_fields=["retired_at"])
-            return PolicyVersion.objects.create(
-                number=(latest.number + 1) if latest else 1,
-                effective_date=timezone.localdate(),
-                text=current.text if current else "",
-            )
 
 
 class PolicyVersionQuerySet(models.QuerySet):
