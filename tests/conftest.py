@@ -145,6 +145,28 @@ def editor_client(client, editor):
     return client
 
 
+@pytest.fixture
+def privacy_officer(db, django_user_model):
+    """A staff member in the "Privacy officers" group (synced as after a migrate)."""
+    from consent.privacy_officers import sync_privacy_officers_group
+
+    user = django_user_model.objects.create_user(
+        username="officer", password="correct horse battery staple", is_staff=True
+    )
+    user.groups.add(sync_privacy_officers_group())
+    return user
+
+
+@pytest.fixture
+def privacy_officer_client(client, privacy_officer):
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "officer", "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302, "the privacy officer could not log in"
+    return client
+
+
 # Consent (issue 3): purposes and the first policy version, as the data migration loads
 # them; transactional tests flush the database, so tests that need them ask for them.
 @pytest.fixture
