@@ -13,9 +13,10 @@ passes on what the environment gives (see .env.example); nothing else needs sett
 - ``CONSENT_HASH_KEY`` (derived from ``SECRET_KEY``): key of the IP hashes and of the
   records' hash chain; set it so that rotating ``SECRET_KEY`` keeps old records verifiable.
 - ``CONSENT_RATE_LIMIT`` ("60/m"): decisions one client network (the /24 or /48 the IP
-  hash covers) may post per period (s, m, h or d; e.g. "300/5m"), counted in the cache
-  ``CONSENT_RATE_LIMIT_CACHE`` ("default"), Redis when several servers share it. Beyond
-  it: HTTP 429 and nothing recorded. Empty turns the limit off.
+  hash covers) may post per period (s, m, h or d; e.g. "300/5m"). Beyond it: HTTP 429
+  with Retry-After, and nothing recorded. Empty turns the limit off. Counted by
+  django-ratelimit in its cache (its RATELIMIT_USE_CACHE, Django's "default" cache unless
+  set): Redis when several workers or servers must share the count.
 - ``ANALYTICS_SCRIPT_URL``, ``ANALYTICS_SITE_ID`` (""): the analytics script loaded for
   visitors who allowed analytics (off while the URL is empty). The project's CSP reads
   them too.
@@ -30,7 +31,6 @@ DEFAULTS = {
     "CONSENT_COOKIE_SECURE": lambda: not settings.DEBUG,
     "CONSENT_HASH_KEY": "",
     "CONSENT_RATE_LIMIT": "60/m",
-    "CONSENT_RATE_LIMIT_CACHE": "default",
     "ANALYTICS_SCRIPT_URL": "",
     "ANALYTICS_SITE_ID": "",
 }

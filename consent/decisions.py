@@ -16,6 +16,7 @@ address behind trusted proxies) may post CONSENT_RATE_LIMIT decisions per period
 
 import ipaddress
 import json
+import logging
 import uuid
 
 from django.core.exceptions import TooManyFieldsSent
@@ -35,6 +36,8 @@ MAX_BODY_BYTES = 4096
 ACTIONS = {"accept", "decline", "save", "grant"}
 TRUE_VALUES = {"on", "1", "true", "yes"}
 FALSE_VALUES = {"off", "0", "false", "no"}
+
+logger = logging.getLogger(__name__)
 
 
 class BadDecision(Exception):
@@ -85,7 +88,9 @@ def parse(request):
                 "Unicode (an unpaired surrogate escape such as \\ud800)."
             ) from None
         except RecursionError:
-            raise BadDecision(400, "The request body is not valid JSON: it is nested too deeply.") from None
+            raise BadDecision(
+                400, "The request body is not valid JSON: it is nested too deeply."
+            ) from None
         if not isinstance(data, dict):
             raise BadDecision(400, "The JSON body must be an object.")
         purposes = data.get("purposes", {})
@@ -191,9 +196,13 @@ def wait_before_next(request):
     rate = conf.CONSENT_RATE_LIMIT
     if not rate:
         return 0
-    usage = get_usage(
-        request, group="consent.decide", key=_network_of_request, rate=rate, increment=True
-    )
+    try:
+        usage = get_usage(
+            request, group="consent.decide", key=_network_of_request, rate=rate, increment=True
+        )
+    except Exception:  # the cache server is unreachable (e.g. redis.ConnectionError)
+        logger.warning("Consent rate limit not counted: the cache failed.", exc_info=True)
+        return 0
     if usage is None or usage["time_left"] < 0 or not usage["should_limit"]:
         return 0
     return max(1, usage["time_left"])
