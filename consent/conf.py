@@ -18,8 +18,12 @@ passes on what the environment gives (see .env.example); nothing else needs sett
   django-ratelimit in its cache (its RATELIMIT_USE_CACHE, Django's "default" cache unless
   set): Redis when several workers or servers must share the count.
 - ``ANALYTICS_SCRIPT_URL``, ``ANALYTICS_SITE_ID`` (""): the analytics script loaded for
-  visitors who allowed analytics (off while the URL is empty). The project's CSP reads
-  them too.
+  visitors who allowed analytics (off while the URL is empty).
+- ``EMBED_FRAME_ORIGINS`` (YouTube's privacy-enhanced and Vimeo's player origins): the
+  origins whose players may be embedded once a visitor allows embedded content.
+
+The project's Content-Security-Policy reads the last three too, so that it allows exactly
+those origins.
 """
 
 from django.conf import settings
@@ -33,6 +37,7 @@ DEFAULTS = {
     "CONSENT_RATE_LIMIT": "60/m",
     "ANALYTICS_SCRIPT_URL": "",
     "ANALYTICS_SITE_ID": "",
+    "EMBED_FRAME_ORIGINS": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
 }
 
 
