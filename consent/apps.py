@@ -2,7 +2,7 @@ import re
 
 from django.apps import AppConfig
 from django.core import checks
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_delete
 
 
 class ConsentConfig(AppConfig):
@@ -21,8 +21,12 @@ class ConsentConfig(AppConfig):
 
         from reportsite import pagecache
 
-        from .models import PolicyVersion, Purpose
+        from .models import PolicyVersion, Purpose, refuse_to_delete_recorded_purposes
 
+        pre_delete.connect(
+            refuse_to_delete_recorded_purposes, sender=Purpose,
+            dispatch_uid="consent.refuse_to_delete_recorded_purposes",
+        )
         # The banner's texts are on every page (see consent.state.consent_config).
         pagecache.invalidate_on_change(Purpose, PolicyVersion)
 

@@ -144,11 +144,13 @@ class Purpose(models.Model):
             "stops asking for it."
         )
 
-    def delete(self, *args, **kwargs):
-        reason = self.refusal_to_delete()
-        if reason:
-            raise PurposeNotRemovable(reason)
-        return super().delete(*args, **kwargs)
+
+
+def refuse_to_delete_recorded_purposes(sender, instance, **kwargs):
+    """pre_delete of Purpose: whatever deletes it (admin, shell, a queryset), records win."""
+    reason = instance.refusal_to_delete()
+    if reason:
+        raise PurposeNotRemovable(reason)
 
 
 class PolicyVersionQuerySet(models.QuerySet):

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
-from consent.models import ConsentRecord, PolicyVersion, Purpose
+from consent.models import ConsentRecord, PolicyVersion, Purpose, PurposeNotRemovable
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
@@ -62,6 +62,10 @@ def test_editor_and_admin_cannot_make_analytics_required_for_a_declining_visitor
     page = admin.post(delete_url, {"post": "yes"}, follow=True).content.decode()
     assert "“Analytics” cannot be deleted: 1 consent record(s) refer to it" in page
     assert "Retire it instead" in page
+    assert Purpose.objects.filter(pk=analytics_purpose.pk).exists()
+    # Nor can any code path past the admin.
+    with pytest.raises(PurposeNotRemovable), transaction.atomic():
+        Purpose.objects.filter(slug="analytics").delete()
     assert Purpose.objects.filter(pk=analytics_purpose.pk).exists()
     # ...nor add it back (or a twin of it) as required.
     page = admin.post("/admin/consent/purpose/add/", analytics_form()).content.decode()
