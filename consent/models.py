@@ -135,15 +135,14 @@ class Purpose(models.Model):
 
     def refusal_to_delete(self):
         """Why this purpose cannot be deleted, or "" when it can."""
-        count = ConsentRecord.objects.filter(choices__has_key=self.slug).count()
-        if not count:
+        # exists() stops at the first record naming it: quick even with a million records.
+        if not ConsentRecord.objects.filter(choices__has_key=self.slug).exists():
             return ""
         return (
-            f"“{self.name}” cannot be deleted: {count} consent record(s) refer to it, and "
-            "they are the proof of what visitors chose. Retire it instead, so that the banner "
-            "stops asking for it."
+            f"“{self.name}” cannot be deleted: consent records refer to it, and they are the "
+            "proof of what visitors chose. Retire it instead (the action “Retire selected "
+            "purposes” in the list of purposes), so that the banner stops asking for it."
         )
-
 
 
 def refuse_to_delete_recorded_purposes(sender, instance, **kwargs):
