@@ -21,7 +21,8 @@ def analytics(settings):
     settings.ANALYTICS_SITE_ID = "7"
 
 
-def logged_in(user):
+def signed_in_browser(user):
+    """A browser of its own for `user` (several people act in one test)."""
     browser = Client()
     browser.force_login(user)
     return browser
@@ -52,13 +53,13 @@ def test_editor_and_admin_cannot_make_analytics_required_for_a_declining_visitor
     analytics_purpose = Purpose.objects.get(slug="analytics")
 
     # Editors no longer touch consent at all.
-    editor_browser = logged_in(editor)
+    editor_browser = signed_in_browser(editor)
     delete_url = f"/admin/consent/purpose/{analytics_purpose.pk}/delete/"
     assert editor_browser.post(delete_url, {"post": "yes"}).status_code == 403
     assert editor_browser.post("/admin/consent/purpose/add/", analytics_form()).status_code == 403
 
     # Whoever may manage purposes cannot delete one that records refer to...
-    admin = logged_in(admin_user)
+    admin = signed_in_browser(admin_user)
     page = admin.post(delete_url, {"post": "yes"}, follow=True).content.decode()
     assert "“Analytics” cannot be deleted: consent records refer to it" in page
     assert "Retire it instead (the action “Retire selected purposes”" in page
@@ -92,7 +93,7 @@ def test_editor_and_admin_cannot_make_analytics_required_for_a_declining_visitor
 def test_on_a_fresh_site_analytics_deleted_and_added_back_still_cannot_be_required(
     admin_user, analytics
 ):
-    admin = logged_in(admin_user)
+    admin = signed_in_browser(admin_user)
     analytics_purpose = Purpose.objects.get(slug="analytics")
     # No record refers to it yet, so it may go.
     response = admin.post(f"/admin/consent/purpose/{analytics_purpose.pk}/delete/", {"post": "yes"})
@@ -167,6 +168,15 @@ def test_privacy_officer_opens_and_rewords_an_existing_purpose(privacy_officer_c
     assert "YouTube and Vimeo players." in Client().get("/").content.decode()
 
 
+def retire(browser, *purposes):
+    """Run the admin action "Retire selected purposes"; the page the officer sees next."""
+    return browser.post(
+        "/admin/consent/purpose/",
+        {"action": "retire_selected", "_selected_action": [p.pk for p in purposes]},
+        follow=True,
+    ).content.decode()
+
+
 def test_retiring_a_purpose_stops_the_banner_asking_and_starts_a_new_policy_version(
     privacy_officer_client,
 ):
@@ -174,11 +184,7 @@ def test_retiring_a_purpose_stops_the_banner_asking_and_starts_a_new_policy_vers
     decide(visitor, "accept")
     assert 'id="consent-banner"' not in visitor.get("/").content.decode()
     embeds = Purpose.objects.get(slug="embeds")
-    page = privacy_officer_client.post(
-        "/admin/consent/purpose/",
-        {"action": "retire_selected", "_selected_action": [embeds.pk]},
-        follow=True,
-    ).content.decode()
+    page = retire(privacy_officer_client, embeds)
     assert "Retired “Embedded external content”: the banner no longer asks for it." in page
     current = PolicyVersion.objects.current()
     assert current.number == 2 and current.effective_date == timezone.localdate()
@@ -196,17 +202,13 @@ def test_retiring_a_purpose_stops_the_banner_asking_and_starts_a_new_policy_vers
     # Records keep it, so it stays; the required purpose cannot be retired.
     assert Purpose.objects.get(pk=embeds.pk).retired
     functional = Purpose.objects.get(slug="functional")
-    page = privacy_officer_client.post(
-        "/admin/consent/purpose/",
-        {"action": "retire_selected", "_selected_action": [functional.pk]},
-        follow=True,
-    ).content.decode()
+    page = retire(privacy_officer_client, functional)
     assert "“Functional” cannot be retired: the site cannot work without it." in page
     assert PolicyVersion.objects.count() == 2
 
 
 def test_privacy_officers_manage_consent_and_editors_no_longer_do(privacy_officer, editor):
-    officer, editor_browser = logged_in(privacy_officer), logged_in(editor)
+    officer, editor_browser = signed_in_browser(privacy_officer), signed_in_browser(editor)
     purpose = Purpose.objects.get(slug="analytics")
     for url in (
         "/admin/consent/purpose/",
