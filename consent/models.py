@@ -20,7 +20,7 @@ class SitePurpose(models.TextChoices):
     analytics and embedded content are never required, so a decline or a Global Privacy
     Control signal always refuses them and their code is never loaded without consent.
     Database constraints hold the rules too, so a purpose deleted and added again with the
-    same slug gets the same rules. Editors word them, order them, or retire them.
+    same slug gets the same rules. Privacy officers word them, order them, or retire them.
     """
 
     FUNCTIONAL = "functional", "Functional"
