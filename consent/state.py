@@ -12,12 +12,12 @@ import json
 import time
 import uuid
 
-from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
 from reportsite import pagecache
 
+from . import conf
 from .models import PolicyVersion, Purpose
 
 COOKIE_SALT = "consent.cookie"
@@ -62,7 +62,7 @@ def fingerprint(texts):
 
 
 def max_age_seconds():
-    return settings.CONSENT_MAX_AGE_DAYS * 24 * 3600
+    return conf.CONSENT_MAX_AGE_DAYS * 24 * 3600
 
 
 @functools.lru_cache(maxsize=4096)
@@ -80,7 +80,7 @@ def _unsign(value):
 
 def read_cookie(request):
     """The cookie's payload; None when absent or expired. Raises ForgedCookie."""
-    value = request.COOKIES.get(settings.CONSENT_COOKIE_NAME)
+    value = request.COOKIES.get(conf.CONSENT_COOKIE_NAME)
     if not value:
         return None
     payload = _unsign(value)
@@ -107,17 +107,17 @@ def cookie_value(consent_id, version, choices):
 
 def set_cookie(response, consent_id, version, choices):
     response.set_cookie(
-        settings.CONSENT_COOKIE_NAME,
+        conf.CONSENT_COOKIE_NAME,
         cookie_value(consent_id, version, {slug: int(on) for slug, on in choices.items()}),
         max_age=max_age_seconds(),
-        secure=settings.CONSENT_COOKIE_SECURE,
+        secure=conf.CONSENT_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
 
 
 def delete_cookie(response):
-    response.delete_cookie(settings.CONSENT_COOKIE_NAME, samesite="Lax")
+    response.delete_cookie(conf.CONSENT_COOKIE_NAME, samesite="Lax")
 
 
 @dataclasses.dataclass
@@ -142,7 +142,7 @@ class ConsentState:
         """Purpose slug -> allowed, as the site must honour it now."""
         given = self.cookie["c"] if self.decided else {}
         return {
-            purpose.slug: purpose.required or given.get(purpose.slug, False)
+            purpose.slug: purpose.always_on or given.get(purpose.slug, False)
             for purpose in self.purposes
         }
 
@@ -181,7 +181,7 @@ def consent_config():
         return last_config
     config = pagecache.cache().get(key)
     if config is None:
-        config = (PolicyVersion.objects.current(), list(Purpose.objects.all()))
+        config = (PolicyVersion.objects.current(), list(Purpose.objects.asked()))
         pagecache.cache().set(key, config, 24 * 3600)
     _last_config[:] = [key, config]
     return config
@@ -237,12 +237,12 @@ def page_variant(request):
     content. (A version dated in the future needs nothing: from its date on, every decided
     visitor's key turns back to "new" by itself.) Costs no query: see `consent_config`.
     """
-    if settings.CONSENT_COOKIE_NAME not in request.COOKIES:
+    if conf.CONSENT_COOKIE_NAME not in request.COOKIES:
         # The launch-day case, answered without looking anything up.
         return "new-gpc" if sent_gpc(request) else "new"
     # Visitors who decided come back with the same cookie: their variant is remembered
     # until the texts change or their decision expires, so a cached page costs them little.
-    memo_key = (request.COOKIES[settings.CONSENT_COOKIE_NAME], sent_gpc(request), _config_key())
+    memo_key = (request.COOKIES[conf.CONSENT_COOKIE_NAME], sent_gpc(request), _config_key())
     remembered = _decided_variants.get(memo_key)
     if remembered and remembered[1] > time.time():
         return remembered[0]
@@ -251,7 +251,7 @@ def page_variant(request):
         return "new-gpc" if state.gpc else "new"
     choices = state.choices
     optional = sorted(
-        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.required
+        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.always_on
     )
     variant = f"v{state.version.number}:" + ",".join(f"{slug}={int(on)}" for slug, on in optional)
     if len(_decided_variants) >= _DECIDED_VARIANTS_KEPT:

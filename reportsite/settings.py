@@ -244,15 +244,15 @@ ANALYTICS_SITE_ID = env.str("ANALYTICS_SITE_ID", default="")
 # Origins whose players may be embedded once a visitor allows embedded content.
 EMBED_FRAME_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 
-# Consent (see consent/ and the README's "Consent and privacy"). A decision is valid for
-# CONSENT_MAX_AGE_DAYS; records are kept a year longer so a live consent is always provable.
-CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=365)
-CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=CONSENT_MAX_AGE_DAYS + 365)
-CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default="consent")
-CONSENT_COOKIE_SECURE = env.bool("CONSENT_COOKIE_SECURE", default=not DEBUG)
-# Key of the IP hashes and of the records' hash chain. Defaults to one derived from
-# SECRET_KEY; set it separately so that rotating SECRET_KEY keeps old records verifiable.
-CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default="")
+# Consent (see consent/ and the README's "Consent and privacy"): consent/conf.py documents
+# each setting and owns its default; here only what the environment sets (None = default).
+CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=None)
+CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=None)
+CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default=None)
+CONSENT_COOKIE_SECURE = env.bool("CONSENT_COOKIE_SECURE", default=None)
+CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default=None)
+# Decisions one client network may post (e.g. 60/m); beyond it HTTP 429, nothing recorded.
+CONSENT_RATE_LIMIT = env.str("CONSENT_RATE_LIMIT", default=None)
 
 
 def _origin(url):

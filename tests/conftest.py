@@ -134,25 +134,49 @@ def make_partner(db, make_upload):
     return make
 
 
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def staff_member(django_user_model, username, group):
+    user = django_user_model.objects.create_user(
+        username=username, password=STAFF_PASSWORD, is_staff=True
+    )
+    user.groups.add(group)
+    return user
+
+
+def logged_in(client, user):
+    """The client after `user` logged in through the admin's login form."""
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": user.username, "password": STAFF_PASSWORD}
+    )
+    assert response.status_code == 302, f"{user.username} could not log in"
+    return client
+
+
 @pytest.fixture
 def editor(db, django_user_model):
     from publications.editors import sync_editors_group
 
-    user = django_user_model.objects.create_user(
-        username="editor", password="correct horse battery staple", is_staff=True
-    )
-    user.groups.add(sync_editors_group())
-    return user
+    return staff_member(django_user_model, "editor", sync_editors_group())
 
 
 @pytest.fixture
 def editor_client(client, editor):
-    response = client.post(
-        "/admin/login/?next=/admin/",
-        {"username": "editor", "password": "correct horse battery staple"},
-    )
-    assert response.status_code == 302, "the editor could not log in"
-    return client
+    return logged_in(client, editor)
+
+
+@pytest.fixture
+def privacy_officer(db, django_user_model):
+    """A staff member in the "Privacy officers" group (synced as after a migrate)."""
+    from consent.privacy_officers import sync_privacy_officers_group
+
+    return staff_member(django_user_model, "officer", sync_privacy_officers_group())
+
+
+@pytest.fixture
+def privacy_officer_client(client, privacy_officer):
+    return logged_in(client, privacy_officer)
 
 
 # Consent (issue 3): purposes and the first policy version, as the data migration loads
