@@ -1,5 +1,8 @@
 """Whole-page cache for the public pages, shared by every visitor in the same consent state.
 
+(Consent is one *variant* a page may depend on; this module knows no app: apps register
+what their pages vary on, which models change them and when content changes by itself.)
+
 On launch day most visitors are new, so the page *with* the cookie banner must come from
 the cache as well. That works because nothing on a public page is personal:
 
@@ -17,9 +20,9 @@ the cache as well. That works because nothing on a public page is personal:
 
 Who is never served from (or stored in) the cache: anyone with a session cookie (editors
 and staff, whose draft previews are private), any method but GET and HEAD (a HEAD is
-answered from the GET's copy), and any response that a
-view did not mark with `public_page`, that sets a cookie, says `private`/`no-store`, or is
-not a 200.
+answered from the GET's copy: Django renders the whole page for a HEAD and the server
+drops the body), and any response that a view did not mark with `public_page`, that sets
+a cookie, says `private`/`no-store`, or is not a 200.
 
 Invalidation: every entry's key carries the *content generation*, which moves whenever an
 editor saves or deletes content (apps list their models with `invalidate_on_change`).
@@ -36,6 +39,7 @@ import os
 import time
 from functools import wraps
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
@@ -157,12 +161,9 @@ def _keep_only_used_query(request, used):
     pairs = _used_query(request, used)
     if len(pairs) == sum(len(values) for values in request.GET.lists()):
         return
-    kept = QueryDict(mutable=True)
-    for name, value in pairs:
-        kept.appendlist(name, value)
-    kept._mutable = False
-    request.GET = kept
-    request.META["QUERY_STRING"] = kept.urlencode()
+    query_string = urlencode(pairs)
+    request.META["QUERY_STRING"] = query_string
+    request.GET = QueryDict(query_string)
 
 
 def _variants(request, view):
