@@ -18,6 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from reportsite.adminlists import SafeFilterAdmin
+
 from . import overview
 from .export import csv_lines
 from .models import (
@@ -33,7 +35,7 @@ from .models import (
 OVERVIEW_PERMISSION = "consent.view_consent_overview"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SafeFilterAdmin):
     """The proof is never added, changed or deleted through the site."""
 
     def has_add_permission(self, request):

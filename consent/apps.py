@@ -2,7 +2,7 @@ import re
 
 from django.apps import AppConfig
 from django.core import checks
-from django.db.models.signals import post_migrate, pre_delete
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 
 
 class ConsentConfig(AppConfig):
@@ -21,14 +21,27 @@ class ConsentConfig(AppConfig):
 
         from reportsite import pagecache
 
+        from . import state
         from .models import PolicyVersion, Purpose, refuse_to_delete_recorded_purposes
 
         pre_delete.connect(
             refuse_to_delete_recorded_purposes, sender=Purpose,
             dispatch_uid="consent.refuse_to_delete_recorded_purposes",
         )
-        # The banner's texts are on every page (see consent.state.consent_config).
+        # The banner's texts are on every page (see consent.state.consent_config): a save
+        # makes cached pages stale, and this process forgets its copy of the texts.
         pagecache.invalidate_on_change(Purpose, PolicyVersion)
+        for model in (Purpose, PolicyVersion):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    state.forget_config,
+                    sender=model,
+                    dispatch_uid=f"consent.forget_config:{model.__name__}:{signal is post_save}",
+                )
+        # Public pages differ per visitor only in their consent state.
+        pagecache.register_variant(
+            "consent", state.page_variant, vary_on_headers=("Cookie", "Sec-GPC")
+        )
 
 
 def check_rate_limit(app_configs, **kwargs):

@@ -2,7 +2,8 @@
 
 Everything a rendered page shows about consent (banner or not, switches, analytics tag,
 embeds) is a function of `ConsentState` alone, which `page_variant` names with a short key,
-so a page cache can store one copy per key instead of one per visitor.
+so a page cache can store one copy per key instead of one per visitor: the app registers
+`page_variant` with `reportsite.pagecache` at start-up (see consent.apps).
 """
 
 import dataclasses
@@ -12,10 +13,12 @@ import json
 import time
 import uuid
 
+from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils import timezone
 
-from reportsite import pagecache
+from reportsite.pagecache import current_generation
 
 from . import conf
 from .models import PolicyVersion, Purpose
@@ -66,14 +69,15 @@ def max_age_seconds():
 
 
 @functools.lru_cache(maxsize=4096)
-def _unsign(value):
+def _unsign(value, secret_key):
     """The signed payload of a cookie value, or None if this site did not sign it.
 
     Memoised: every cached page served to a visitor who decided checks their cookie, and
     many requests carry the same one. Expiry is checked by the caller, on every request.
+    The key is an argument so that a rotated SECRET_KEY never finds an old verdict.
     """
     try:
-        return signing.loads(value, salt=COOKIE_SALT)
+        return signing.loads(value, key=secret_key, salt=COOKIE_SALT)
     except signing.BadSignature:
         return None
 
@@ -83,7 +87,7 @@ def read_cookie(request):
     value = request.COOKIES.get(conf.CONSENT_COOKIE_NAME)
     if not value:
         return None
-    payload = _unsign(value)
+    payload = _unsign(value, settings.SECRET_KEY)
     if payload is None:
         raise ForgedCookie
     try:
@@ -164,33 +168,34 @@ def sent_gpc(request):
 
 
 def _config_key():
-    return f"consent:config:{pagecache.current_generation()}:{timezone.localdate().isoformat()}"
+    return f"consent:config:{current_generation()}:{timezone.localdate().isoformat()}"
 
 
 def consent_config():
     """The policy version in force and the purposes, as a pair.
 
     Every page shows them (banner, switches), so they are cached until an editor changes
-    one (the page cache's content generation moves) or the day changes (a version dated in
-    the future comes into force on its date). The last pair is also kept in this process,
-    which spares unpickling it on every request.
+    one or the day changes (a version dated in the future comes into force on its date).
+    The last pair is also kept in this process, which spares unpickling it on every request.
+    A save or delete clears this process's copy at once (`forget_config`, connected in
+    consent.apps); other processes see the change through the key, which carries the
+    site's content generation (moved by the same saves, in every process on every server).
     """
     key = _config_key()
     last_key, last_config = _last_config
     if key == last_key:
         return last_config
-    config = pagecache.cache().get(key)
+    config = cache.get(key)
     if config is None:
         config = (PolicyVersion.objects.current(), list(Purpose.objects.asked()))
-        pagecache.cache().set(key, config, 24 * 3600)
+        cache.set(key, config, 24 * 3600)
     _last_config[:] = [key, config]
     return config
 
 
-def forget_config():
-    """Drop what this process remembers (for tests, whose database changes without saves)."""
+def forget_config(**signal_arguments):
+    """Drop this process's copy of the consent texts and what it derived from them."""
     _last_config[:] = [None, None]
-    _unsign.cache_clear()
     _decided_variants.clear()
 
 

@@ -1,10 +1,13 @@
 """Editors' admin for publications, partner organisations and the site texts."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+
+from reportsite.adminlists import SafeFilterAdmin
 
 from .admin_forms import EditorFormAdminMixin, EditorInlineMixin
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
@@ -30,9 +33,14 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return [(str(d.year), str(d.year)) for d in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(publication_date__year=int(self.value()))
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        # Only ASCII digits of a year a date can have ("²" is a digit to str.isdigit, and
+        # year 0 does not exist): anything else is a bad address, as for the other filters.
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 9999):
+            raise IncorrectLookupParameters(f"{value!r} is not a year.")
+        return queryset.filter(publication_date__year=int(value))
 
 
 class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
@@ -49,7 +57,7 @@ class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(EditorFormAdminMixin, admin.ModelAdmin):
+class PublicationAdmin(EditorFormAdminMixin, SafeFilterAdmin):
     list_display = (
         "cover_thumbnail",
         "title",

@@ -68,7 +68,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "",
-        f"Sitemap: {absolute(reverse('sitemap'))}",
+        f"Sitemap: {absolute(reverse('publications:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -27,15 +27,18 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache(settings, tmp_path):
-    """Each test starts with an empty page cache of its own (the database starts empty too)."""
+def fresh_page_cache(settings, tmp_path_factory):
+    """Each test starts with an empty cache of its own, and its database is new content: the
+    content generation moves, so nothing a process remembers from another test is used."""
     from django.core.cache import caches
 
-    from consent.state import forget_config
+    from reportsite.pagecache import content_changed
 
-    settings.PAGE_CACHE_STAMP_FILE = tmp_path / "content-changed"
-    caches[settings.PAGE_CACHE_ALIAS].clear()
-    forget_config()
+    # Beside the test's tmp_path, which some tests expect to find as they left it.
+    settings.PAGE_CACHE_STAMP_FILE = tmp_path_factory.mktemp("page-cache") / "content-changed"
+    for cache in caches.all():
+        cache.clear()
+    content_changed()
 
 
 @pytest.fixture(autouse=True)
