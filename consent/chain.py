@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from . import conf
 from .models import ChainCheckpoint, ChainHead, ConsentRecord
 
 GENESIS_HASH = "0" * 64
@@ -24,7 +25,7 @@ GENESIS_HASH = "0" * 64
 
 def derived_key(purpose):
     """A key for one use (chain, IP hashing), from CONSENT_HASH_KEY or else SECRET_KEY."""
-    secret = settings.CONSENT_HASH_KEY or settings.SECRET_KEY
+    secret = conf.CONSENT_HASH_KEY or settings.SECRET_KEY
     return salted_hmac(f"consent.{purpose}", "key", secret=secret, algorithm="sha256").digest()
 
 

@@ -8,20 +8,27 @@ The consent endpoint accepts a browser form (application/x-www-form-urlencoded) 
   which means off), or JSON ``"purposes": {"<slug>": true|false}``;
 - ``next``: the same-site path to return to; ``shown``: the fingerprint of the texts the
   page displayed (optional; when given it must match the texts in force).
+
+Each client network (the /24 or /48 that the records' IP hash covers, from the real client
+address behind trusted proxies) may post CONSENT_RATE_LIMIT decisions per period; see
+`wait_before_next`.
 """
 
 import ipaddress
 import json
+import logging
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.db import transaction
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.crypto import salted_hmac
+from django_ratelimit.core import get_usage
 
-from . import chain
+from reportsite.client_address import client_ip
+
+from . import chain, conf
 from .models import ConsentRecord, ShownTexts
 from .state import shown_texts
 
@@ -29,6 +36,8 @@ MAX_BODY_BYTES = 4096
 ACTIONS = {"accept", "decline", "save", "grant"}
 TRUE_VALUES = {"on", "1", "true", "yes"}
 FALSE_VALUES = {"off", "0", "false", "no"}
+
+logger = logging.getLogger(__name__)
 
 
 class BadDecision(Exception):
@@ -69,6 +78,19 @@ def parse(request):
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise BadDecision(400, "The request body is not valid JSON.") from None
+        try:
+            # Python's JSON reader accepts escaped lone surrogates ("\ud800"), which no
+            # database, hash or response can encode.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadDecision(
+                400, "The request body is not valid JSON: it holds text that is not valid "
+                "Unicode (an unpaired surrogate escape such as \\ud800)."
+            ) from None
+        except RecursionError:
+            raise BadDecision(
+                400, "The request body is not valid JSON: it is nested too deeply."
+            ) from None
         if not isinstance(data, dict):
             raise BadDecision(400, "The JSON body must be an object.")
         purposes = data.get("purposes", {})
@@ -108,7 +130,7 @@ def decide(state, action, given):
     if unknown:
         raise BadDecision(400, "Unknown purpose: " + ", ".join(f"“{s}”" for s in unknown) + ".")
     for slug, on in given.items():
-        if known[slug].required and not on:
+        if known[slug].always_on and not on:
             raise BadDecision(
                 400, f"{known[slug].name} cannot be switched off: the site cannot work without it."
             )
@@ -116,9 +138,9 @@ def decide(state, action, given):
     if action == "accept":
         choices = {slug: True for slug in known}
     elif action == "decline":
-        choices = {slug: purpose.required for slug, purpose in known.items()}
+        choices = {slug: purpose.always_on for slug, purpose in known.items()}
     elif action == "save":
-        choices = {slug: purpose.required or given.get(slug, False) for slug, purpose in known.items()}
+        choices = {slug: purpose.always_on or given.get(slug, False) for slug, purpose in known.items()}
     else:
         if not given:
             raise BadDecision(400, "Name the purpose to allow.")
@@ -136,8 +158,8 @@ def decide(state, action, given):
     return choices, recorded
 
 
-def ip_hash(address):
-    """Keyed hash of the address truncated to its /24 (IPv4) or /48 (IPv6) network."""
+def client_network(address):
+    """The /24 (IPv4) or /48 (IPv6) network of an address, as text; "" if it is not one."""
     try:
         ip = ipaddress.ip_address((address or "").strip())
     except ValueError:
@@ -145,10 +167,45 @@ def ip_hash(address):
     if ip.version == 6 and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
-    network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def ip_hash(address):
+    """Keyed hash of the address truncated to its /24 (IPv4) or /48 (IPv6) network."""
+    network = client_network(address)
+    if not network:
+        return ""
     return salted_hmac(
-        "consent.ip", str(network), secret=chain.derived_key("ip"), algorithm="sha256"
+        "consent.ip", network, secret=chain.derived_key("ip"), algorithm="sha256"
     ).hexdigest()
+
+
+def _network_of_request(group, request):
+    # django-ratelimit stores only a hash of this in the cache key.
+    return client_network(client_ip(request)) or "unknown"
+
+
+def wait_before_next(request):
+    """Seconds this client's network must wait before its next decision (0: go ahead).
+
+    Counts the request. django-ratelimit keeps the count in the cache (fixed windows, an
+    atomic add-then-increment), so every worker and server sharing that cache (Redis) shares
+    the count. If the cache cannot count, decisions are let through: withdrawing consent
+    must never depend on the cache being up.
+    """
+    rate = conf.CONSENT_RATE_LIMIT
+    if not rate:
+        return 0
+    try:
+        usage = get_usage(
+            request, group="consent.decide", key=_network_of_request, rate=rate, increment=True
+        )
+    except Exception:  # the cache server is unreachable (e.g. redis.ConnectionError)
+        logger.warning("Consent rate limit not counted: the cache failed.", exc_info=True)
+        return 0
+    if usage is None or usage["time_left"] < 0 or not usage["should_limit"]:
+        return 0
+    return max(1, usage["time_left"])
 
 
 def record(request, state, choices, action, path, shown):
@@ -169,7 +226,7 @@ def record(request, state, choices, action, path, shown):
         gpc=state.gpc,
         path=path[:500],
         user_agent=request.headers.get("User-Agent", "")[:200],
-        ip_hash=ip_hash(request.META.get("REMOTE_ADDR")),
+        ip_hash=ip_hash(client_ip(request)),
         texts_fingerprint=fingerprint,
     )
     with transaction.atomic():
@@ -180,6 +237,6 @@ def record(request, state, choices, action, path, shown):
 
 def analytics_script():
     """The analytics script's attributes, or None while analytics is not configured."""
-    if not settings.ANALYTICS_SCRIPT_URL:
+    if not conf.ANALYTICS_SCRIPT_URL:
         return None
-    return {"src": settings.ANALYTICS_SCRIPT_URL, "site_id": settings.ANALYTICS_SITE_ID}
+    return {"src": conf.ANALYTICS_SCRIPT_URL, "site_id": conf.ANALYTICS_SITE_ID}

@@ -2,7 +2,8 @@
 
 Everything a rendered page shows about consent (banner or not, switches, analytics tag,
 embeds) is a function of `ConsentState` alone, which `page_variant` names with a short key,
-so a page cache can store one copy per key instead of one per visitor.
+so a page cache can store one copy per key instead of one per visitor: the app registers
+`page_variant` with `reportsite.pagecache` at start-up (see consent.apps).
 """
 
 import dataclasses
@@ -14,10 +15,12 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils import timezone
 
-from reportsite import pagecache
+from reportsite.pagecache import current_generation
 
+from . import conf
 from .models import PolicyVersion, Purpose
 
 COOKIE_SALT = "consent.cookie"
@@ -62,28 +65,29 @@ def fingerprint(texts):
 
 
 def max_age_seconds():
-    return settings.CONSENT_MAX_AGE_DAYS * 24 * 3600
+    return conf.CONSENT_MAX_AGE_DAYS * 24 * 3600
 
 
 @functools.lru_cache(maxsize=4096)
-def _unsign(value):
+def _unsign(value, secret_key):
     """The signed payload of a cookie value, or None if this site did not sign it.
 
     Memoised: every cached page served to a visitor who decided checks their cookie, and
     many requests carry the same one. Expiry is checked by the caller, on every request.
+    The key is an argument so that a rotated SECRET_KEY never finds an old verdict.
     """
     try:
-        return signing.loads(value, salt=COOKIE_SALT)
+        return signing.loads(value, key=secret_key, salt=COOKIE_SALT)
     except signing.BadSignature:
         return None
 
 
 def read_cookie(request):
     """The cookie's payload; None when absent or expired. Raises ForgedCookie."""
-    value = request.COOKIES.get(settings.CONSENT_COOKIE_NAME)
+    value = request.COOKIES.get(conf.CONSENT_COOKIE_NAME)
     if not value:
         return None
-    payload = _unsign(value)
+    payload = _unsign(value, settings.SECRET_KEY)
     if payload is None:
         raise ForgedCookie
     try:
@@ -107,17 +111,17 @@ def cookie_value(consent_id, version, choices):
 
 def set_cookie(response, consent_id, version, choices):
     response.set_cookie(
-        settings.CONSENT_COOKIE_NAME,
+        conf.CONSENT_COOKIE_NAME,
         cookie_value(consent_id, version, {slug: int(on) for slug, on in choices.items()}),
         max_age=max_age_seconds(),
-        secure=settings.CONSENT_COOKIE_SECURE,
+        secure=conf.CONSENT_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
 
 
 def delete_cookie(response):
-    response.delete_cookie(settings.CONSENT_COOKIE_NAME, samesite="Lax")
+    response.delete_cookie(conf.CONSENT_COOKIE_NAME, samesite="Lax")
 
 
 @dataclasses.dataclass
@@ -142,7 +146,7 @@ class ConsentState:
         """Purpose slug -> allowed, as the site must honour it now."""
         given = self.cookie["c"] if self.decided else {}
         return {
-            purpose.slug: purpose.required or given.get(purpose.slug, False)
+            purpose.slug: purpose.always_on or given.get(purpose.slug, False)
             for purpose in self.purposes
         }
 
@@ -164,33 +168,34 @@ def sent_gpc(request):
 
 
 def _config_key():
-    return f"consent:config:{pagecache.current_generation()}:{timezone.localdate().isoformat()}"
+    return f"consent:config:{current_generation()}:{timezone.localdate().isoformat()}"
 
 
 def consent_config():
     """The policy version in force and the purposes, as a pair.
 
     Every page shows them (banner, switches), so they are cached until an editor changes
-    one (the page cache's content generation moves) or the day changes (a version dated in
-    the future comes into force on its date). The last pair is also kept in this process,
-    which spares unpickling it on every request.
+    one or the day changes (a version dated in the future comes into force on its date).
+    The last pair is also kept in this process, which spares unpickling it on every request.
+    A save or delete clears this process's copy at once (`forget_config`, connected in
+    consent.apps); other processes see the change through the key, which carries the
+    site's content generation (moved by the same saves, in every process on every server).
     """
     key = _config_key()
     last_key, last_config = _last_config
     if key == last_key:
         return last_config
-    config = pagecache.cache().get(key)
+    config = cache.get(key)
     if config is None:
-        config = (PolicyVersion.objects.current(), list(Purpose.objects.all()))
-        pagecache.cache().set(key, config, 24 * 3600)
+        config = (PolicyVersion.objects.current(), list(Purpose.objects.asked()))
+        cache.set(key, config, 24 * 3600)
     _last_config[:] = [key, config]
     return config
 
 
-def forget_config():
-    """Drop what this process remembers (for tests, whose database changes without saves)."""
+def forget_config(**signal_arguments):
+    """Drop this process's copy of the consent texts and what it derived from them."""
     _last_config[:] = [None, None]
-    _unsign.cache_clear()
     _decided_variants.clear()
 
 
@@ -237,12 +242,12 @@ def page_variant(request):
     content. (A version dated in the future needs nothing: from its date on, every decided
     visitor's key turns back to "new" by itself.) Costs no query: see `consent_config`.
     """
-    if settings.CONSENT_COOKIE_NAME not in request.COOKIES:
+    if conf.CONSENT_COOKIE_NAME not in request.COOKIES:
         # The launch-day case, answered without looking anything up.
         return "new-gpc" if sent_gpc(request) else "new"
     # Visitors who decided come back with the same cookie: their variant is remembered
     # until the texts change or their decision expires, so a cached page costs them little.
-    memo_key = (request.COOKIES[settings.CONSENT_COOKIE_NAME], sent_gpc(request), _config_key())
+    memo_key = (request.COOKIES[conf.CONSENT_COOKIE_NAME], sent_gpc(request), _config_key())
     remembered = _decided_variants.get(memo_key)
     if remembered and remembered[1] > time.time():
         return remembered[0]
@@ -251,7 +256,7 @@ def page_variant(request):
         return "new-gpc" if state.gpc else "new"
     choices = state.choices
     optional = sorted(
-        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.required
+        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.always_on
     )
     variant = f"v{state.version.number}:" + ",".join(f"{slug}={int(on)}" for slug, on in optional)
     if len(_decided_variants) >= _DECIDED_VARIANTS_KEPT:

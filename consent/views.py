@@ -11,8 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from . import decisions
-from .embeds import EMBEDS_PURPOSE
-from .models import ConsentRecord
+from .models import ConsentRecord, SitePurpose
 from .state import delete_cookie, fingerprint, get_state, set_cookie, shown_texts
 
 SAFE_FETCH_SITES = {"same-origin", "none"}
@@ -23,6 +22,8 @@ def same_site_path(request, url):
     if (
         url
         and url.startswith("/")
+        # Control characters (NUL above all, which PostgreSQL cannot store) are no path.
+        and url.isprintable()
         and url_has_allowed_host_and_scheme(
             url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
@@ -109,6 +110,16 @@ def decide(request):
     reason = cross_site_reason(request)
     if reason:
         return _refuse(request, 403, reason)
+    # Counted after the origin check: another site cannot use its visitors' browsers to
+    # spend a network's allowance.
+    wait = decisions.wait_before_next(request)
+    if wait:
+        response = _refuse(
+            request, 429, "Too many cookie choices were sent from your network in a short "
+            f"time, so this one was not saved. Please try again in {wait} seconds.",
+        )
+        response["Retry-After"] = str(wait)
+        return response
     state = get_state(request)
     if state.forged_cookie:
         response = _refuse(
@@ -140,8 +151,10 @@ def decide(request):
                 # Something allowed before is now refused: code already running in the
                 # page (analytics, players) must go, which only a reload guarantees.
                 "reload": any(previous.get(slug) and not on for slug, on in choices.items()),
-                "analytics": decisions.analytics_script() if choices.get("analytics") else None,
-                "embeds": bool(choices.get(EMBEDS_PURPOSE)),
+                "analytics": (
+                    decisions.analytics_script() if choices.get(SitePurpose.ANALYTICS) else None
+                ),
+                "embeds": bool(choices.get(SitePurpose.EMBEDS)),
                 # The texts a decided visitor is shown (no GPC note), for later posts.
                 "shown": fingerprint(shown_texts(state.purposes, False)),
             }

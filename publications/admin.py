@@ -1,11 +1,15 @@
 """Editors' admin for publications, partner organisations and the site texts."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from reportsite.adminlists import SafeFilterAdmin
+
+from .admin_forms import EditorFormAdminMixin, EditorInlineMixin
 from .draft_admin import DraftAdminMixin, DraftStatusFilter
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
@@ -30,9 +34,14 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return [(str(d.year), str(d.year)) for d in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(publication_date__year=int(self.value()))
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        # Only ASCII digits of a year a date can have ("²" is a digit to str.isdigit, and
+        # year 0 does not exist): anything else is a bad address, as for the other filters.
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 9999):
+            raise IncorrectLookupParameters(f"{value!r} is not a year.")
+        return queryset.filter(publication_date__year=int(value))
 
 
 class PublicationLifecycleFilter(admin.SimpleListFilter):
@@ -48,7 +57,7 @@ class PublicationLifecycleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublicationDocumentInline(admin.TabularInline):
+class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
     model = PublicationDocument
     extra = 0
     fields = ("document_type", "label", "language", "file", "order", "file_details")
@@ -72,7 +81,7 @@ class PublicationDocumentInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(DraftAdminMixin, admin.ModelAdmin):
+class PublicationAdmin(DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
     list_display = (
         "cover_thumbnail",
         "title",
@@ -123,7 +132,7 @@ class PublicationAdmin(DraftAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(DraftAdminMixin, admin.ModelAdmin):
+class PartnerOrganisationAdmin(DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
     list_display = ("logo_thumbnail", "name", "website", "order", "active", "status_text")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
@@ -136,7 +145,7 @@ class PartnerOrganisationAdmin(DraftAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(DraftAdminMixin, admin.ModelAdmin):
+class SiteContentAdmin(DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (

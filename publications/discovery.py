@@ -70,7 +70,7 @@ def robots_txt(request):
         # Draft previews (also marked noindex): shared links must not reach an index.
         "Disallow: /preview/",
         "",
-        f"Sitemap: {absolute(reverse('sitemap'))}",
+        f"Sitemap: {absolute(reverse('publications:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
@@ -190,7 +190,7 @@ def organization_data(site):
         "name": site.site_name,
         "url": absolute("/"),
         "logo": absolute(static("img/favicon.svg")),
-        "description": site.about_text,
+        "description": site.about_plain_text,
     }
 
 

@@ -55,22 +55,24 @@ def _index_url(kind="", year="", page=1):
     return f"{url}?{urlencode(query)}" if query else url
 
 
-@public_page
+@public_page(query=["kind", "year", "page"])
 def publication_index(request):
     """All visible publications, newest first, filtered by kind and year through links.
 
-    A filter or page that cannot exist (unknown kind, a year that is not a year, a page
-    number out of range or not a number) is a 404: such addresses have no page. Other
-    query parameters (e.g. campaign tags) are ignored.
+    A filter or page that cannot exist (unknown kind, a year without publications, a page
+    number out of range or not a number) is a 404: such addresses have no page, and the
+    page cache never stores one, so made-up addresses cannot crowd out the real pages.
+    Other query parameters (e.g. campaign tags) are ignored.
     """
     kind = request.GET.get("kind", "")
     year = request.GET.get("year", "")
     if kind and kind not in Publication.Kind.values:
         raise Http404("There is no such kind of publication.")
-    if year and not (year.isascii() and year.isdigit() and len(year) == 4):
-        raise Http404("That is not a year.")
 
     published = Publication.objects.published()
+    years_present = [str(d.year) for d in published.dates("publication_date", "year", order="DESC")]
+    if year and year not in years_present:
+        raise Http404("There are no publications from that year.")
     selected = published
     if kind:
         selected = selected.filter(kind=kind)
@@ -87,9 +89,6 @@ def publication_index(request):
         for value, label in Publication.Kind.choices
         if value in kinds_present or value == kind
     ]
-    years_present = [str(d.year) for d in published.dates("publication_date", "year", order="DESC")]
-    if year and year not in years_present:
-        years_present = sorted({*years_present, year}, reverse=True)
     year_links = [{"label": "All years", "url": _index_url(kind, ""), "current": not year}] + [
         {"label": value, "url": _index_url(kind, value), "current": value == year}
         for value in years_present

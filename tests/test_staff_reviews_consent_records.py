@@ -1,4 +1,5 @@
-"""Accountable staff review consent records in the admin; editors manage the texts only."""
+"""Accountable staff review consent records in the admin (purposes and policy versions: see
+test_privacy_officer_manages_consent)."""
 
 import csv
 import datetime
@@ -11,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from consent import chain
-from consent.models import ConsentRecord, PolicyVersion, Purpose
+from consent.models import ConsentRecord, Purpose
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
@@ -42,29 +43,6 @@ def officer_client(client, django_user_model):
     )
     client.login(username="officer", password=PASSWORD)
     return client
-
-
-def test_editors_manage_purposes_and_policy_versions_but_never_see_records(editor_client):
-    record()
-    assert editor_client.get("/admin/consent/purpose/").status_code == 200
-    assert editor_client.get("/admin/consent/policyversion/add/").status_code == 200
-    assert editor_client.get("/admin/consent/consentrecord/").status_code == 403
-    assert editor_client.get("/admin/consent/consentrecord/overview/").status_code == 403
-    assert editor_client.get("/admin/consent/showntexts/").status_code == 403
-    index = editor_client.get("/admin/").content.decode()
-    assert "Purposes" in index and "Consent records" not in index
-
-
-def test_editor_publishes_a_new_policy_version(editor_client):
-    response = editor_client.post(
-        "/admin/consent/policyversion/add/",
-        {"number": 2, "effective_date": timezone.localdate().isoformat(), "text": "New text."},
-    )
-    assert response.status_code == 302
-    assert PolicyVersion.objects.current().number == 2
-    # A version in force is what visitors agreed to: it cannot be edited any more.
-    page = editor_client.get(f"/admin/consent/policyversion/{PolicyVersion.objects.get(number=2).pk}/change/")
-    assert b'name="text"' not in page.content
 
 
 def test_records_are_read_only_in_the_admin(officer_client):

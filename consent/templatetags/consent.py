@@ -7,6 +7,7 @@ the visitor's cookie or consent id, so the pages that use them stay cacheable pe
 from django import template
 
 from .. import decisions, embeds
+from ..models import SitePurpose
 from ..state import get_state
 
 register = template.Library()
@@ -38,7 +39,9 @@ def consent_body_end(context):
         "texts": state.texts,
         "show_banner": bool(state.version) and not state.decided,
         "purposes": _switches(state),
-        "analytics": decisions.analytics_script() if state.allows("analytics") else None,
+        "analytics": (
+            decisions.analytics_script() if state.allows(SitePurpose.ANALYTICS) else None
+        ),
     }
 
 
