@@ -1,32 +1,35 @@
 """The purposes and first cookie policy the site launches with (../shared/seed-content.md).
 
 Loaded by a data migration, so every fresh database has them; `load_consent_seed` never
-overwrites what editors changed later.
+overwrites what editors changed later. The purposes' texts are stored in English and marked
+for the interface's catalogues: visitors read them in their language while they are
+unchanged (consent.state.purpose_name).
 """
 
 import datetime
 
 from django.apps import apps as global_apps
+from django.utils.translation import gettext_noop
 
 PURPOSES = [
     {
         "slug": "functional",
-        "name": "Functional",
-        "description": "Always on: the site cannot work without it.",
+        "name": gettext_noop("Functional"),
+        "description": gettext_noop("Always on: the site cannot work without it."),
         "required": True,
         "order": 10,
     },
     {
         "slug": "embeds",
-        "name": "Embedded external content",
-        "description": "Videos and other content hosted by third parties.",
+        "name": gettext_noop("Embedded external content"),
+        "description": gettext_noop("Videos and other content hosted by third parties."),
         "required": False,
         "order": 20,
     },
     {
         "slug": "analytics",
-        "name": "Analytics",
-        "description": "Anonymous statistics on how the site is used.",
+        "name": gettext_noop("Analytics"),
+        "description": gettext_noop("Anonymous statistics on how the site is used."),
         "required": False,
         "order": 30,
     },
