@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from reportsite import languages
 
@@ -30,3 +32,14 @@ def hreflang_alternates(canonical):
         default = next(url for code, url in links if code == settings.LANGUAGE_CODE)
         links.append(("x-default", default))
     return links
+
+
+@register.simple_tag
+def content_language():
+    """` lang="en" dir="ltr"` on content entered in English, when the page is in another
+    language: screen readers then pronounce it as English, and an English paragraph keeps
+    its direction on a right-to-left page. (Content is English-only until it becomes
+    translatable; then this marks only the fields that fall back to English.)"""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return ""
+    return mark_safe(f' lang="{settings.LANGUAGE_CODE}" dir="ltr"')
