@@ -102,6 +102,12 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers")
     parser.add_argument("--path", default="/", help="page to measure (default: the landing page)")
     parser.add_argument(
+        "--languages",
+        default="fr,ar",
+        help="also measure the page in these languages, for new visitors (default: fr,ar; "
+        "'' for none): each must keep up with the English page in the same run",
+    )
+    parser.add_argument(
         "--cookie",
         help="Cookie header of the visitor who has decided (default: the script accepts "
         "the banner itself, through the real consent form, and uses the cookie it gets)",
@@ -122,6 +128,9 @@ def main():
             ("trivial view /healthz", "/healthz", None),
             (f"page {options.path}, new visitor", options.path, None),
         ]
+        for language in filter(None, options.languages.split(",")):
+            path = f"/{language.strip()}{options.path}"
+            targets.append((f"page {path}, new visitor", path, None))
         decided = (f"page {options.path}, decided visitor", options.path, options.cookie)
         targets.append(decided)
 
