@@ -7,9 +7,10 @@ them needs `consent.view_consentrecord`; the weekly overview and the CSV export 
 
 import uuid
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -95,9 +96,9 @@ class PolicyVersionFilter(admin.SimpleListFilter):
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "created_at", "consent_id", "action", "policy_version",
-                    "choice_summary", "gpc", "path"]
+                    "choice_summary", "gpc", "language", "path"]
     list_filter = [("created_at", admin.DateFieldListFilter), "action", PolicyVersionFilter,
-                   PurposeChoiceFilter, "gpc"]
+                   PurposeChoiceFilter, "gpc", "language"]
     date_hierarchy = "created_at"
     search_fields = ["consent_id"]
     search_help_text = "Search by consent id (the full id, as the visitor's privacy page shows it)."
@@ -155,8 +156,16 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     def overview_view(self, request):
         if not request.user.has_perm(OVERVIEW_PERMISSION):
             raise PermissionDenied
-        weeks = overview.weekly_shares()
+        languages = dict(settings.LANGUAGES)
+        language = request.GET.get("language", "")
+        if language and language not in languages:
+            return HttpResponseBadRequest(
+                f"Unknown language {language!r}: choose one of {', '.join(languages)}."
+            )
+        weeks = overview.weekly_shares(language=language or None)
         context = {
+            "languages": [("", "All languages"), *languages.items()],
+            "language": language,
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Consent overview",

@@ -65,7 +65,9 @@ def test_the_switcher_leads_to_the_same_page_in_each_language_named_in_itself(
     assert [(href, lang, name) for href, lang, hreflang, name in links] == [
         (f"{prefix}/publication/{publication.slug}/", code, name)
         for (code, prefix), name in zip(
-            PREFIXES.items(), ["English", "Français", "Español", "Русский", "简体中文", "العربية"]
+            PREFIXES.items(),
+            ["English", "Français", "Español", "Русский", "简体中文", "العربية"],
+            strict=True,
         )
     ]
     assert all(lang == hreflang for _, lang, hreflang, _ in links)
