@@ -202,3 +202,18 @@ def test_a_missing_page_is_in_its_language_and_offers_each_home_page(client):
     assert "Page introuvable" in html
     assert '<a href="/ar/" lang="ar" hreflang="ar" dir="rtl">العربية</a>' in html
     assert 'hreflang="x-default"' not in html
+
+
+def test_the_cookie_policy_is_in_the_pages_language_until_editors_rewrite_it(client):
+    html = client.get("/fr/privacy/").content.decode()
+    assert "<p>Cette page explique quels cookies" in html
+    assert "Politique en matière de cookies, version 1, en vigueur depuis le" in html
+    # A paragraph that editors wrote has no translation yet: English, marked as such.
+    from consent.models import PolicyVersion
+
+    policy = PolicyVersion.objects.get()
+    policy.text += "\n\nA paragraph added by the editors."
+    policy.save()
+    html = client.get("/fr/privacy/").content.decode()
+    assert '<p lang="en" dir="ltr">A paragraph added by the editors.</p>' in html
+    assert "<p>Cette page explique quels cookies" in html
