@@ -48,7 +48,13 @@ def overflow(page):
 
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize(
-    "path", ["/ar/", "/ar/publication/international-ai-safety-report-2025/", "/ar/privacy/"]
+    "path",
+    [
+        "/ar/",
+        "/ar/publications/",
+        "/ar/publication/international-ai-safety-report-2025/",
+        "/ar/privacy/",
+    ],
 )
 def test_arabic_pages_read_right_to_left_fit_the_screen_and_pass_axe(
     live_server, page, path, width
