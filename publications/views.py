@@ -8,7 +8,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from reportsite.pagecache import public_page
 
@@ -127,8 +127,13 @@ def publication_index(request):
 
 
 def _document_groups(documents):
-    """Documents grouped under their titles (type or label), in the types' order."""
-    ordered = sorted(documents, key=lambda d: (d.type_rank, d.title, d.order, d.pk))
+    """Documents grouped under their titles (type or label), in the types' order; within a
+    group, those in the page's language come first."""
+    language = get_language()
+    ordered = sorted(
+        documents,
+        key=lambda d: (d.type_rank, str(d.title), d.language != language, d.order, d.pk),
+    )
     return [(title, list(group)) for title, group in groupby(ordered, key=lambda d: d.title)]
 
 
