@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.urls.exceptions import NoReverseMatch
 from django.utils import translation
 
@@ -56,6 +56,16 @@ def page_in(path, language):
     return urlunsplit(("", "", translated, parts.query, ""))
 
 
+def _version(code, name, path, current):
+    return {
+        "code": code,
+        "name": name,
+        "bidi": translation.get_language_info(code)["bidi"],
+        "path": path,
+        "current": code == current,
+    }
+
+
 def versions(path):
     """`path` in every language, or [] when it is no page of the site (a 404, the admin).
 
@@ -68,32 +78,15 @@ def versions(path):
         translated = page_in(path, code)
         if translated is None:
             return []
-        pages.append(
-            {
-                "code": code,
-                "name": name,
-                "bidi": translation.get_language_info(code)["bidi"],
-                "path": translated,
-                "current": code == current,
-            }
-        )
+        pages.append(_version(code, name, translated, current))
     return pages
 
 
 def home_pages():
-    """Each language's home page, for pages that have no version in other languages."""
+    """Each language's root (its home page), for pages that have no version in others."""
     current = translation.get_language()
-    pages = []
-    for code, name in settings.LANGUAGES:
-        with translation.override(code):
-            home = reverse("publications:home")
-        pages.append(
-            {
-                "code": code,
-                "name": name,
-                "bidi": translation.get_language_info(code)["bidi"],
-                "path": home,
-                "current": code == current,
-            }
-        )
-    return pages
+    root = get_script_prefix()
+    return [
+        _version(code, name, root if code == settings.LANGUAGE_CODE else f"{root}{code}/", current)
+        for code, name in settings.LANGUAGES
+    ]
