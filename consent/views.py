@@ -116,8 +116,13 @@ def decide(request):
     wait = decisions.wait_before_next(request)
     if wait:
         response = _refuse(
-            request, 429, "Too many cookie choices were sent from your network in a short "
-            f"time, so this one was not saved. Please try again in {wait} seconds.",
+            request,
+            429,
+            gettext(
+                "Too many cookie choices were sent from your network in a short time, so "
+                "this one was not saved. Please try again in %(seconds)s seconds."
+            )
+            % {"seconds": wait},
         )
         response["Retry-After"] = str(wait)
         return response

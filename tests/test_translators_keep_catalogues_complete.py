@@ -36,6 +36,10 @@ def _sources():
         for path in sorted((ROOT / folder).rglob("*")):
             if "migrations" in path.parts or not path.is_file():
                 continue
+            # The admin stays in English (editors' own pages, and copies of Django's admin
+            # templates, which Django's catalogues translate).
+            if path.suffix == ".html" and "admin" in path.relative_to(ROOT / folder).parts:
+                continue
             if path.suffix in {".py", ".html", ".txt"}:
                 yield path
 
