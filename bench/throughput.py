@@ -103,6 +103,12 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers")
     parser.add_argument("--path", default="/", help="page to measure (default: the landing page)")
     parser.add_argument(
+        "--languages",
+        default="fr,ar",
+        help="also measure the page in these languages, for new visitors (default: fr,ar; "
+        "'' for none): each must keep up with the English page in the same run",
+    )
+    parser.add_argument(
         "--cookie",
         help="Cookie header of the visitor who has decided (default: the script accepts "
         "the banner itself, through the real consent form, and uses the cookie it gets)",
@@ -126,6 +132,9 @@ def main():
             # A campaign link: tracking tags must be served from the same cached copy.
             (f"page {tagged}, new visitor", tagged, None),
         ]
+        for language in filter(None, options.languages.split(",")):
+            path = f"/{language.strip()}{options.path}"
+            targets.append((f"page {path}, new visitor", path, None))
         decided = (f"page {options.path}, decided visitor", options.path, options.cookie)
         targets.append(decided)
 

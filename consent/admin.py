@@ -8,11 +8,12 @@ purpose and policy-version permissions (consent.privacy_officers); editors hold 
 
 import uuid
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -165,9 +166,9 @@ class PolicyVersionFilter(admin.SimpleListFilter):
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "created_at", "consent_id", "action", "policy_version",
-                    "choice_summary", "gpc", "path"]
+                    "choice_summary", "gpc", "language", "path"]
     list_filter = [("created_at", admin.DateFieldListFilter), "action", PolicyVersionFilter,
-                   PurposeChoiceFilter, "gpc"]
+                   PurposeChoiceFilter, "gpc", "language"]
     date_hierarchy = "created_at"
     search_fields = ["consent_id"]
     search_help_text = "Search by consent id (the full id, as the visitor's privacy page shows it)."
@@ -225,8 +226,16 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     def overview_view(self, request):
         if not request.user.has_perm(OVERVIEW_PERMISSION):
             raise PermissionDenied
-        weeks = overview.weekly_shares()
+        languages = dict(settings.LANGUAGES)
+        language = request.GET.get("language", "")
+        if language and language not in languages:
+            return HttpResponseBadRequest(
+                f"Unknown language {language!r}: choose one of {', '.join(languages)}."
+            )
+        weeks = overview.weekly_shares(language=language or None)
         context = {
+            "languages": [("", "All languages"), *languages.items()],
+            "language": language,
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Consent overview",

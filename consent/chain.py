@@ -52,6 +52,10 @@ def record_hash(record, prev_hash):
         "texts_fingerprint": record.texts_fingerprint,
         "prev_hash": prev_hash,
     }
+    # Records from before languages have none and keep the hash they were given; every
+    # later record's language is covered by its hash.
+    if record.language:
+        fields["language"] = record.language
     return _mac(json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
 
 

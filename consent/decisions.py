@@ -24,13 +24,14 @@ from django.db import transaction
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language, gettext
 from django_ratelimit.core import get_usage
 
 from reportsite.client_address import client_ip
 
 from . import chain, conf
 from .models import ConsentRecord, ShownTexts
-from .state import shown_texts
+from .state import purpose_name, shown_texts
 
 MAX_BODY_BYTES = 4096
 ACTIONS = {"accept", "decline", "save", "grant"}
@@ -53,12 +54,13 @@ def _read_body(request):
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        raise BadDecision(400, "The Content-Length header is not a number.") from None
+        raise BadDecision(400, gettext("The Content-Length header is not a number.")) from None
+    too_large = gettext("The request is too large (at most %(bytes)s bytes).")
     if length > MAX_BODY_BYTES:
-        raise BadDecision(413, f"The request is too large (at most {MAX_BODY_BYTES} bytes).")
+        raise BadDecision(413, too_large % {"bytes": MAX_BODY_BYTES})
     body = request.body
     if len(body) > MAX_BODY_BYTES:
-        raise BadDecision(413, f"The request is too large (at most {MAX_BODY_BYTES} bytes).")
+        raise BadDecision(413, too_large % {"bytes": MAX_BODY_BYTES})
     return body
 
 
@@ -67,7 +69,7 @@ def _flag(slug, value):
         return value
     if isinstance(value, str) and value.strip().lower() in TRUE_VALUES | FALSE_VALUES:
         return value.strip().lower() in TRUE_VALUES
-    raise BadDecision(400, f"The choice for “{slug}” must be on or off.")
+    raise BadDecision(400, gettext("The choice for “%(slug)s” must be on or off.") % {"slug": slug})
 
 
 def parse(request):
@@ -77,33 +79,35 @@ def parse(request):
         try:
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise BadDecision(400, "The request body is not valid JSON.") from None
+            raise BadDecision(400, gettext("The request body is not valid JSON.")) from None
         try:
             # Python's JSON reader accepts escaped lone surrogates ("\ud800"), which no
             # database, hash or response can encode.
             json.dumps(data, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
             raise BadDecision(
-                400, "The request body is not valid JSON: it holds text that is not valid "
-                "Unicode (an unpaired surrogate escape such as \\ud800)."
+                400, gettext(
+                    "The request body is not valid JSON: it holds text that is not valid "
+                    "Unicode (an unpaired surrogate escape such as \\ud800)."
+                )
             ) from None
         except RecursionError:
             raise BadDecision(
-                400, "The request body is not valid JSON: it is nested too deeply."
+                400, gettext("The request body is not valid JSON: it is nested too deeply.")
             ) from None
         if not isinstance(data, dict):
-            raise BadDecision(400, "The JSON body must be an object.")
+            raise BadDecision(400, gettext("The JSON body must be an object."))
         purposes = data.get("purposes", {})
         if not isinstance(purposes, dict):
-            raise BadDecision(400, "“purposes” must map purpose names to true or false.")
+            raise BadDecision(400, gettext("“purposes” must map purpose names to true or false."))
         fields = data
     elif request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data", ""}:
         try:
             fields = QueryDict(body) if not request.content_type else request.POST
         except TooManyFieldsSent:
-            raise BadDecision(400, "The form has too many fields.") from None
+            raise BadDecision(400, gettext("The form has too many fields.")) from None
         except MultiPartParserError:
-            raise BadDecision(400, "The form data is malformed.") from None
+            raise BadDecision(400, gettext("The form data is malformed.")) from None
         purposes = {
             key.removeprefix("purpose-"): fields[key]
             for key in fields
@@ -111,14 +115,15 @@ def parse(request):
         }
     else:
         raise BadDecision(
-            415, "Send the choices as a form (application/x-www-form-urlencoded) or as JSON."
+            415,
+            gettext("Send the choices as a form (application/x-www-form-urlencoded) or as JSON."),
         )
     action, next_url, shown = (fields.get(key) for key in ("action", "next", "shown"))
     if not isinstance(action, str) or action not in ACTIONS:
-        raise BadDecision(400, "Unknown action: choose accept, decline, save or grant.")
+        raise BadDecision(400, gettext("Unknown action: choose accept, decline, save or grant."))
     for name, value in (("next", next_url), ("shown", shown)):
         if value is not None and not isinstance(value, str):
-            raise BadDecision(400, f"“{name}” must be a string.")
+            raise BadDecision(400, gettext("“%(name)s” must be a string.") % {"name": name})
     choices = {str(slug): _flag(slug, value) for slug, value in purposes.items()}
     return action, choices, next_url or "", shown or ""
 
@@ -128,11 +133,17 @@ def decide(state, action, given):
     known = {purpose.slug: purpose for purpose in state.purposes}
     unknown = sorted(set(given) - set(known))
     if unknown:
-        raise BadDecision(400, "Unknown purpose: " + ", ".join(f"“{s}”" for s in unknown) + ".")
+        raise BadDecision(
+            400,
+            gettext("Unknown purpose: %(purposes)s.")
+            % {"purposes": gettext(", ").join(f"“{s}”" for s in unknown)},
+        )
     for slug, on in given.items():
         if known[slug].always_on and not on:
             raise BadDecision(
-                400, f"{known[slug].name} cannot be switched off: the site cannot work without it."
+                400,
+                gettext("%(purpose)s cannot be switched off: the site cannot work without it.")
+                % {"purpose": purpose_name(known[slug])},
             )
     previous = {slug: bool(on) for slug, on in (state.cookie or {}).get("c", {}).items()}
     if action == "accept":
@@ -143,9 +154,11 @@ def decide(state, action, given):
         choices = {slug: purpose.always_on or given.get(slug, False) for slug, purpose in known.items()}
     else:
         if not given:
-            raise BadDecision(400, "Name the purpose to allow.")
+            raise BadDecision(400, gettext("Name the purpose to allow."))
         if not all(given.values()):
-            raise BadDecision(400, "“grant” only switches purposes on; use “save” to refuse.")
+            raise BadDecision(
+                400, gettext("“grant” only switches purposes on; use “save” to refuse.")
+            )
         choices = {**state.choices, **given}
     if any(previous.get(slug) and not on for slug, on in choices.items()):
         recorded = ConsentRecord.Action.WITHDRAW
@@ -214,8 +227,11 @@ def record(request, state, choices, action, path, shown):
     fingerprint = state.texts_fingerprint
     if shown and shown != fingerprint:
         raise BadDecision(
-            409, "The texts about cookies changed since this page was loaded. Please reload "
-            "the page, review them and choose again.",
+            409,
+            gettext(
+                "The texts about cookies changed since this page was loaded. Please reload "
+                "the page, review them and choose again."
+            ),
         )
     entry = ConsentRecord(
         consent_id=uuid.UUID(state.consent_id) if state.consent_id else uuid.uuid4(),
@@ -228,6 +244,8 @@ def record(request, state, choices, action, path, shown):
         user_agent=request.headers.get("User-Agent", "")[:200],
         ip_hash=ip_hash(client_ip(request)),
         texts_fingerprint=fingerprint,
+        # The page's language (its URL prefix): the texts above are in it.
+        language=get_language(),
     )
     with transaction.atomic():
         ShownTexts.objects.get_or_create(fingerprint=fingerprint, defaults={"content": texts})

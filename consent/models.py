@@ -11,6 +11,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SitePurpose(models.TextChoices):
@@ -193,10 +194,10 @@ class ShownTexts(models.Model):
 
 class ConsentRecord(models.Model):
     class Action(models.TextChoices):
-        ACCEPT_ALL = "accept_all", "Accept all"
-        DECLINE_ALL = "decline_all", "Decline all"
-        CUSTOM = "custom", "Custom"
-        WITHDRAW = "withdraw", "Withdraw"
+        ACCEPT_ALL = "accept_all", _("Accept all")
+        DECLINE_ALL = "decline_all", _("Decline all")
+        CUSTOM = "custom", _("Custom")
+        WITHDRAW = "withdraw", _("Withdraw")
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     consent_id = models.UUIDField(db_index=True, default=uuid.uuid4)
@@ -211,6 +212,10 @@ class ConsentRecord(models.Model):
         "IP hash", max_length=64, blank=True, help_text="Keyed hash of the truncated address."
     )
     texts_fingerprint = models.CharField(max_length=64)
+    # Empty on records made before the site had languages (they were all in English).
+    language = models.CharField(
+        max_length=16, blank=True, help_text="The language the visitor was asked in."
+    )
     prev_hash = models.CharField(max_length=64)
     record_hash = models.CharField(max_length=64)
 

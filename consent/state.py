@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from reportsite.pagecache import current_generation
 
@@ -24,8 +25,10 @@ from . import conf
 from .models import PolicyVersion, Purpose
 
 COOKIE_SALT = "consent.cookie"
-BANNER_TITLE = "Use of personal data and cookies"
-GPC_NOTE = (
+# The fixed texts, in English; visitors read them in the page's language (gettext), and
+# what a record proves is the text in that language (see shown_texts).
+BANNER_TITLE = gettext_noop("Use of personal data and cookies")
+GPC_NOTE = gettext_noop(
     "Your browser sent a Global Privacy Control signal, so we have switched off every "
     "optional purpose. Thank you for telling us; you can still choose otherwise here."
 )
@@ -35,23 +38,45 @@ class ForgedCookie(Exception):
     """The consent cookie was not signed by this site (or was tampered with)."""
 
 
+def purpose_name(purpose):
+    """The purpose's name in the active language.
+
+    Purposes are content, but the seeded ones' texts are in the interface's catalogues
+    (consent.seed marks them), so they are shown translated until editors change them.
+    """
+    return gettext(purpose.name)
+
+
+def purpose_description(purpose):
+    return gettext(purpose.description)
+
+
 def banner_text(purposes):
-    names = [purpose.name for purpose in purposes]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
-    return f"We use cookies and process personal data for the following purposes: {listed}."
+    names = [purpose_name(purpose) for purpose in purposes]
+    if len(names) == 1:
+        listed = names[0]
+    else:
+        # Translators: joins the last two purpose names, e.g. "Functional, Embeds & Analytics".
+        listed = gettext("%(names)s & %(last)s") % {
+            "names": gettext(", ").join(names[:-1]),
+            "last": names[-1],
+        }
+    return gettext("We use cookies and process personal data for the following purposes: "
+                   "%(purposes)s.") % {"purposes": listed}
 
 
 def shown_texts(purposes, gpc):
-    """The texts a visitor is shown, as stored for the proof (see ShownTexts)."""
+    """The texts a visitor is shown in the active language, as stored for the proof (see
+    ShownTexts): a French visitor's record proves the French texts."""
     return {
-        "title": BANNER_TITLE,
+        "title": gettext(BANNER_TITLE),
         "text": banner_text(purposes) if purposes else "",
-        "gpc_note": GPC_NOTE if gpc else "",
+        "gpc_note": gettext(GPC_NOTE) if gpc else "",
         "purposes": [
             {
                 "slug": purpose.slug,
-                "name": purpose.name,
-                "description": purpose.description,
+                "name": purpose_name(purpose),
+                "description": purpose_description(purpose),
                 "required": purpose.required,
             }
             for purpose in purposes

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import renditions
 from .drafts import Draftable
@@ -71,10 +72,10 @@ class PublicationQuerySet(models.QuerySet):
 
 class Publication(Draftable):
     class Kind(models.TextChoices):
-        ANNUAL_REPORT = "annual-report", "Annual report"
-        INTERIM_REPORT = "interim-report", "Interim report"
-        KEY_UPDATE = "key-update", "Key update"
-        OTHER = "other", "Other"
+        ANNUAL_REPORT = "annual-report", _("Annual report")
+        INTERIM_REPORT = "interim-report", _("Interim report")
+        KEY_UPDATE = "key-update", _("Key update")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -388,10 +389,10 @@ class PublicationDocument(models.Model):
 
     class Type(models.TextChoices):
         # Listed in the order a publication page shows them.
-        FULL_REPORT = "full-report", "Full report"
-        EXECUTIVE_SUMMARY = "executive-summary", "Executive summary"
-        POLICYMAKERS_SUMMARY = "policymakers-summary", "Extended summary for policymakers"
-        OTHER = "other", "Other"
+        FULL_REPORT = "full-report", _("Full report")
+        EXECUTIVE_SUMMARY = "executive-summary", _("Executive summary")
+        POLICYMAKERS_SUMMARY = "policymakers-summary", _("Extended summary for policymakers")
+        OTHER = "other", _("Other")
 
     class DraftChange(models.TextChoices):
         NONE = "", "Live"
@@ -463,7 +464,9 @@ class PublicationDocument(models.Model):
 
     @property
     def language_name(self):
-        return self._language_info()["name"]
+        """The language's name in the page's language ("French" on an English page)."""
+        info = self._language_info()
+        return str(info.get("name_translated", info["name"]))
 
     @property
     def language_name_local(self):
@@ -485,8 +488,11 @@ class PublicationDocument(models.Model):
         if self.file_size is not None:
             parts.append(format_megabytes(self.file_size))
         if self.page_count is not None:
-            parts.append(f"{self.page_count} page{'' if self.page_count == 1 else 's'}")
-        return ", ".join(parts)
+            parts.append(
+                ngettext("%(count)s page", "%(count)s pages", self.page_count)
+                % {"count": self.page_count}
+            )
+        return gettext(", ").join(parts)
 
 
 def format_megabytes(size):

@@ -1,4 +1,5 @@
-from django.contrib.sitemaps.views import sitemap
+"""Visitors' pages, in every language (the project mounts them under i18n_patterns)."""
+
 from django.urls import path
 
 from reportsite.pagecache import public_page
@@ -17,14 +18,6 @@ urlpatterns = [
         name="feed",
     ),
     path("publication/<slug:slug>/", views.publication_detail, name="detail"),
-    path(
-        "sitemap.xml",
-        # The sitemap view pages long sitemaps with ?p=.
-        public_page(sitemap, query=["p"], variants=False),
-        {"sitemaps": discovery.SITEMAPS},
-        name="sitemap",
-    ),
-    path("robots.txt", public_page(discovery.robots_txt, variants=False), name="robots"),
     path("preview/shared/<str:token>/", previews.shared_preview, name="shared-preview"),
     path("preview/<slug:kind>/<int:pk>/", previews.staff_preview, name="preview"),
 ]

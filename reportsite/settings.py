@@ -100,6 +100,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language comes from the URL's prefix alone (/fr/, /ar/; none for English), never
+    # from Accept-Language or a cookie (see reportsite.languages). Before the page cache,
+    # which resolves the language-prefixed URL.
+    "reportsite.languages.UrlLanguageMiddleware",
     # Before sessions, CSRF and the database: a cached public page costs none of them.
     "reportsite.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -171,7 +175,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The six official languages of the United Nations. English is the default, at the
+# unprefixed addresses; the others live under /fr/, /es/, /ru/, /zh-hans/ and /ar/.
+# Names are the languages' own ("Français"), as the language switcher shows them.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ru", "Русский"),
+    ("zh-hans", "简体中文"),
+    ("ar", "العربية"),
+]
+# The interface's translations, compiled and committed (a fresh machine needs no gettext).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# British English dates ("25 November 2025") rather than Django's American default.
+FORMAT_MODULE_PATH = ["reportsite.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -13,6 +14,13 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     re_path(r"^{}(?P<path>.+)$".format(settings.MEDIA_URL.lstrip("/")), serve_media),
+    path("", include("publications.discovery_urls")),
+]
+# Pages for visitors, in every language: English at today's addresses, the others under
+# their prefix (/fr/, /ar/...). The admin, health check, media, sitemap and robots.txt
+# have one address each (the sitemap lists every language's pages).
+urlpatterns += i18n_patterns(
     path("", include("consent.urls")),
     path("", include("publications.urls")),
-]
+    prefix_default_language=False,
+)

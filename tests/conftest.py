@@ -42,6 +42,17 @@ def fresh_page_cache(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English: a request to /fr/ leaves French active in its thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT

@@ -135,3 +135,28 @@ def test_the_texts_behind_a_fingerprint_are_readable_with_the_records(officer_cl
     page = officer_client.get(f"/admin/consent/showntexts/{'ab' * 32}/change/")
     assert page.status_code == 200 and b"Use of personal data" in page.content
     assert officer_client.get(f"/admin/consent/showntexts/{'ab' * 32}/delete/").status_code == 403
+
+
+def test_the_overview_splits_decisions_by_language(officer_client):
+    old = record(analytics=True)  # before languages: counted as English
+    french = ConsentRecord(
+        consent_id=uuid.uuid4(), created_at=None, policy_version=1, action="custom",
+        choices={"functional": True, "embeds": False, "analytics": False},
+        texts_fingerprint="ab" * 32, language="fr",
+    )
+    chain.append([french])
+    url = "/admin/consent/consentrecord/overview/"
+
+    def visitors(language):
+        page = officer_client.get(url, {"language": language} if language else {})
+        assert page.status_code == 200
+        return sum(week["visitors"] for week in page.context["weeks"])
+
+    assert (visitors(""), visitors("en"), visitors("fr"), visitors("ar")) == (2, 1, 1, 0)
+    assert old.language == ""
+    response = officer_client.get(url, {"language": "xx"})
+    assert response.status_code == 400
+    assert b"Unknown language" in response.content
+    listing = officer_client.get("/admin/consent/consentrecord/", {"language__exact": "fr"})
+    assert str(french.consent_id) in listing.content.decode()
+    assert str(old.consent_id) not in listing.content.decode()

@@ -4,7 +4,10 @@ Their output depends only on the consent state (see `consent.state.page_variant`
 the visitor's cookie or consent id, so the pages that use them stay cacheable per state.
 """
 
+import re
+
 from django import template
+from django.utils.translation import gettext
 
 from .. import decisions, embeds
 from ..models import SitePurpose
@@ -23,6 +26,18 @@ def _common(request, next_path=None):
 def _switches(state):
     choices = state.choices
     return [(purpose, choices[purpose.slug]) for purpose in state.purposes]
+
+
+@register.filter
+def policy_paragraphs(text):
+    """The cookie policy's paragraphs as (text, translated), in the page's language where the
+    catalogues have the paragraph (the seeded policy's), else as the editors wrote it."""
+    paragraphs = re.split(r"\n{2,}", text.replace("\r\n", "\n").strip())
+    result = []
+    for paragraph in paragraphs:
+        translated = gettext(paragraph)
+        result.append((translated, translated != paragraph))
+    return result
 
 
 @register.inclusion_tag("consent/body_end.html", takes_context=True)
