@@ -1,12 +1,16 @@
 """Editors' admin for publications, partner organisations and the site texts."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from reportsite.adminlists import SafeFilterAdmin
+
+from .admin_forms import EditorFormAdminMixin, EditorInlineMixin
 from .admin_history import RevisionHistoryMixin
 from .draft_admin import DraftAdminMixin, DraftStatusFilter
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
@@ -32,9 +36,14 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return [(str(d.year), str(d.year)) for d in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(publication_date__year=int(self.value()))
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        # Only ASCII digits of a year a date can have ("²" is a digit to str.isdigit, and
+        # year 0 does not exist): anything else is a bad address, as for the other filters.
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 9999):
+            raise IncorrectLookupParameters(f"{value!r} is not a year.")
+        return queryset.filter(publication_date__year=int(value))
 
 
 class PublicationLifecycleFilter(admin.SimpleListFilter):
@@ -50,7 +59,7 @@ class PublicationLifecycleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublicationDocumentInline(admin.TabularInline):
+class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
     model = PublicationDocument
     extra = 0
     fields = ("document_type", "label", "language", "file", "order", "file_details")
@@ -74,7 +83,7 @@ class PublicationDocumentInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.ModelAdmin):
+class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
     list_display = (
         "cover_thumbnail",
         "title",
@@ -125,7 +134,7 @@ class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.ModelAdmin):
+class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
     list_display = ("logo_thumbnail", "name", "website", "order", "active", "status_text")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
@@ -138,7 +147,7 @@ class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.Mode
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(RevisionHistoryMixin, DraftAdminMixin, admin.ModelAdmin):
+class SiteContentAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (

@@ -8,11 +8,9 @@ Used by the ModelAdmins of publications, partners and the site texts (publicatio
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import capfirst
 
 from .models import PreviewLink, format_moment
 from .previews import staff_preview_url
@@ -51,18 +49,6 @@ class DraftAdminMixin:
     @admin.display(description="Status")
     def status_text(self, obj):
         return obj.lifecycle_text
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        boxes = getattr(getattr(formfield, "widget", None), "widgets", ())
-        if isinstance(db_field, models.DateTimeField) and len(boxes) == 2:
-            # The admin's date and time boxes have no label of their own: name each one
-            # (go-live and expiry times sit side by side on the edit page).
-            label = capfirst(db_field.verbose_name)
-            date_box, time_box = boxes
-            date_box.attrs["aria-label"] = f"{label}: date"
-            time_box.attrs["aria-label"] = f"{label}: time"
-        return formfield
 
     # The form edits the pending version when there is one.
 

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('publications', '0005_remove_publication_pdf'),
+        ('publications', '0007_site_texts_in_markdown'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
