@@ -27,7 +27,7 @@ from .models import format_moment
 
 # Related rows kept in the same revision as their item: a publication's documents.
 FOLLOW = {"Publication": ("documents",)}
-# The image of an item and its renditions, checked again when the item is recovered.
+# The image of an item and its renditions, checked when the item is recovered.
 IMAGES = {"Publication": ("cover", renditions.COVER), "PartnerOrganisation": ("logo", renditions.LOGO)}
 
 
@@ -346,7 +346,9 @@ def recover(version, user):
             obj = model._default_manager.get(pk=version.object_id)
             image = IMAGES.get(model.__name__)
             if image:
-                renditions.refresh(obj, image[0], image[1])
+                # Normally already right (the deletion's revision has them); made again
+                # after the commit otherwise, as on every save.
+                renditions.refresh_after_commit(obj, image[0], image[1])
             record(obj, user, "Recovered after deletion.")
     except IntegrityError as error:
         raise RecoveryError(

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from publications.models import PartnerOrganisation, Publication, PublicationDocument
 from tests.conftest import image_bytes
@@ -19,7 +19,9 @@ def add_publication(editor_client, make_upload, **fields):
         publication_form(cover=make_upload("cover.png", colour=(120, 20, 40)), **fields),
         make_upload("report.pdf", content=pdf_bytes(3), content_type="application/pdf"),
     )
-    response = editor_client.post(ADMIN + "add/", data)
+    # Renditions are made once the save is committed, which a test's transaction never is.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = editor_client.post(ADMIN + "add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Publication.objects.get(slug=data["slug"])
 
@@ -137,7 +139,28 @@ def test_deleting_a_publication_and_recovering_it_brings_back_its_page_cover_and
 
 
 def test_bulk_deleted_partners_can_be_recovered_with_their_logo(editor_client, make_upload, client):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = add_partner(editor_client, make_upload)
+    assert response.status_code == 302
+    partner = PartnerOrganisation.objects.get()
+    logo_name, renditions = partner.logo.name, partner.logo_renditions
+    assert renditions["source"] == logo_name
     response = editor_client.post(
+        "/admin/publications/partnerorganisation/",
+        {"action": "delete_selected", "_selected_action": [partner.pk], "post": "yes"},
+    )
+    assert response.status_code == 302 and not PartnerOrganisation.objects.exists()
+    html = editor_client.get("/admin/publications/partnerorganisation/recover/").content.decode()
+    url = re.search(r'href="(/admin/publications/partnerorganisation/recover/\d+/)"', html)[1]
+    assert editor_client.post(url).status_code == 302
+    partner = PartnerOrganisation.objects.get()
+    assert (partner.logo.name, partner.logo_renditions) == (logo_name, renditions)
+    editor_client.logout()
+    assert "Gamma Institute" in client.get("/").content.decode()
+
+
+def add_partner(editor_client, make_upload):
+    return editor_client.post(
         "/admin/publications/partnerorganisation/add/",
         {
             "name": "Gamma Institute",
@@ -149,22 +172,6 @@ def test_bulk_deleted_partners_can_be_recovered_with_their_logo(editor_client, m
             "active": "on",
         },
     )
-    assert response.status_code == 302
-    partner = PartnerOrganisation.objects.get()
-    logo_name, renditions = partner.logo.name, partner.logo_renditions
-    response = editor_client.post(
-        "/admin/publications/partnerorganisation/",
-        {"action": "delete_selected", "_selected_action": [partner.pk], "post": "yes"},
-    )
-    assert response.status_code == 302 and not PartnerOrganisation.objects.exists()
-
-    html = editor_client.get("/admin/publications/partnerorganisation/recover/").content.decode()
-    url = re.search(r'href="(/admin/publications/partnerorganisation/recover/\d+/)"', html)[1]
-    assert editor_client.post(url).status_code == 302
-    partner = PartnerOrganisation.objects.get()
-    assert (partner.logo.name, partner.logo_renditions) == (logo_name, renditions)
-    editor_client.logout()
-    assert "Gamma Institute" in client.get("/").content.decode()
 
 
 def test_recovery_refused_while_another_publication_has_its_address(editor_client, make_upload):
