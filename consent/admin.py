@@ -20,6 +20,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from reportsite.adminlists import SafeFilterAdmin
+from reportsite.translated_content import column
+from reportsite.translated_content_admin import TranslatedContentAdminMixin
 
 from . import overview
 from .export import csv_lines
@@ -50,7 +52,7 @@ class ReadOnlyAdmin(SafeFilterAdmin):
 
 
 @admin.register(Purpose)
-class PurposeAdmin(admin.ModelAdmin):
+class PurposeAdmin(TranslatedContentAdminMixin, admin.ModelAdmin):
     """Privacy officers word, order and retire purposes; the site's own rules stay fixed."""
 
     list_display = ["name", "slug", "required", "order", "asked"]
@@ -63,17 +65,17 @@ class PurposeAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         # An existing purpose's slug is read-only, and a read-only field cannot be prepopulated.
-        return {} if obj else {"slug": ["name"]}
+        return {} if obj else {"slug": ["name_en"]}
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return []
+            return super().get_readonly_fields(request, obj)
         # Records store choices by slug: renaming one would orphan them. The site's own
         # purposes keep the rule the code gives them (see SitePurpose).
         fixed = ["slug", "retired_at"]
         if obj.slug in ALWAYS_REQUIRED | NEVER_REQUIRED:
             fixed.append("required")
-        return fixed
+        return [*super().get_readonly_fields(request, obj), *fixed]
 
     def delete_view(self, request, object_id, extra_context=None):
         purpose = self.get_object(request, unquote(object_id))
@@ -115,7 +117,7 @@ class PurposeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(TranslatedContentAdminMixin, admin.ModelAdmin):
     """Privacy officers publish cookie-policy versions; one in force is never changed."""
 
     list_display = ["number", "effective_date"]
@@ -123,8 +125,15 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A published version is what visitors agreed to: publish a new number instead.
         if obj and obj.effective_date <= timezone.localdate():
-            return ["number", "effective_date", "text"]
-        return []
+            # Its texts too, in every language written; a missing translation may still be
+            # added (visitors were shown the English text, which stays as it is).
+            written = [
+                column("text", code)
+                for code, _name in settings.LANGUAGES
+                if getattr(obj, column("text", code))
+            ]
+            return [*super().get_readonly_fields(request, obj), "number", "effective_date", *written]
+        return super().get_readonly_fields(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         if obj and obj.effective_date <= timezone.localdate():

@@ -8,10 +8,13 @@ purge removes only the oldest ones and leaves a checkpoint where the remaining c
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from reportsite.translated_content import column
 
 
 class SitePurpose(models.TextChoices):
@@ -70,7 +73,10 @@ class PurposeQuerySet(models.QuerySet):
             return PolicyVersion.objects.create(
                 number=(latest.number + 1) if latest else 1,
                 effective_date=timezone.localdate(),
-                text=current.text if current else "",
+                **{
+                    column("text", code): getattr(current, column("text", code)) if current else ""
+                    for code, _name in settings.LANGUAGES
+                },
             )
 
 

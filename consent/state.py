@@ -39,16 +39,13 @@ class ForgedCookie(Exception):
 
 
 def purpose_name(purpose):
-    """The purpose's name in the active language.
-
-    Purposes are content, but the seeded ones' texts are in the interface's catalogues
-    (consent.seed marks them), so they are shown translated until editors change them.
-    """
-    return gettext(purpose.name)
+    """The purpose's name in the active language (its English one while untranslated):
+    purposes are content, worded by privacy officers in every language (consent.translation)."""
+    return purpose.name
 
 
 def purpose_description(purpose):
-    return gettext(purpose.description)
+    return purpose.description
 
 
 def banner_text(purposes):

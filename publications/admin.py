@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from reportsite.adminlists import SafeFilterAdmin
+from reportsite.translated_content_admin import TranslatedContentAdminMixin
 
 from .admin_forms import EditorFormAdminMixin, EditorInlineMixin
 from .admin_history import RevisionHistoryMixin
@@ -83,7 +84,9 @@ class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
+class PublicationAdmin(
+    TranslatedContentAdminMixin,
+    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
     list_display = (
         "cover_thumbnail",
         "title",
@@ -94,8 +97,8 @@ class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMix
     )
     list_display_links = ("cover_thumbnail", "title")
     list_filter = ("kind", PublicationLifecycleFilter, PublicationYearFilter, "featured")
-    search_fields = ("title", "summary", "slug")
-    prepopulated_fields = {"slug": ("title",)}
+    search_fields = ("title_en", "summary_en", "slug")
+    prepopulated_fields = {"slug": ("title_en",)}
     date_hierarchy = "publication_date"
     readonly_fields = ("created_at", "updated_at")
     inlines = [PublicationDocumentInline]
@@ -134,12 +137,14 @@ class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMix
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
+class PartnerOrganisationAdmin(
+    TranslatedContentAdminMixin,
+    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
     list_display = ("logo_thumbnail", "name", "website", "order", "active", "status_text")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
     list_filter = ("active", DraftStatusFilter)
-    search_fields = ("name", "description")
+    search_fields = ("name_en", "description_en")
 
     @admin.display(description="Logo")
     def logo_thumbnail(self, obj):
@@ -147,7 +152,9 @@ class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorForm
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
+class SiteContentAdmin(
+    TranslatedContentAdminMixin,
+    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (

@@ -23,6 +23,8 @@ from django.db import models, transaction
 from django.db.models.fields.files import FieldFile, FileField
 from django.utils import timezone
 
+from reportsite.translated_content import column, columns, translated_fields
+
 DRAFT_STATE_FIELDS = ("draft", "draft_saved_at", "draft_saved_by")
 
 
@@ -39,13 +41,19 @@ class Draftable(models.Model):
         related_name="+",
     )
 
-    # The fields an editor edits, which a draft holds; each model lists its own.
+    # The fields an editor edits, which a draft holds; each model lists its own. A
+    # translated field stands for its column in every language (see draft_columns).
     draft_field_names = ()
     # Saves that write only these columns change nothing a visitor sees.
     pagecache_ignored_fields = DRAFT_STATE_FIELDS
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def draft_columns(cls):
+        """The draft's fields: `draft_field_names`, translated ones in every language."""
+        return [name for field in cls.draft_field_names for name in columns(cls, field)]
 
     # State
 
@@ -63,7 +71,7 @@ class Draftable(models.Model):
     def draft_values(self):
         """This instance's draft-field values as JSON-ready data, storing any new upload."""
         values = {}
-        for name in self.draft_field_names:
+        for name in self.draft_columns():
             field = self._meta.get_field(name)
             value = field.value_from_object(self)
             if isinstance(field, FileField):
@@ -72,7 +80,7 @@ class Draftable(models.Model):
         return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
     def _apply(self, values):
-        for name in self.draft_field_names:
+        for name in self.draft_columns():
             if name in values:
                 field = self._meta.get_field(name)
                 value = values[name]
@@ -87,7 +95,13 @@ class Draftable(models.Model):
 
     def save_draft(self, values, user=None):
         """Keep `values` (field name -> value) as the pending version; live fields stay."""
-        known = {name: values[name] for name in self.draft_field_names if name in values}
+        values = dict(values)
+        for name in translated_fields(type(self)):
+            # A version from before the content was translatable holds the English text
+            # under the field's own name.
+            if name in values and column(name, "en") not in values:
+                values[column(name, "en")] = values[name]
+        known = {name: values[name] for name in self.draft_columns() if name in values}
         # A partial version (e.g. from an older revision) keeps today's other values.
         pending = {**self.draft_values(), **(self.draft or {}), **known}
         self.draft = json.loads(json.dumps(pending, cls=DjangoJSONEncoder))
@@ -144,7 +158,7 @@ class Draftable(models.Model):
             any(
                 _comparable(self._meta.get_field(name), self.draft.get(name, live[name]))
                 != _comparable(self._meta.get_field(name), live[name])
-                for name in self.draft_field_names
+                for name in self.draft_columns()
             )
             or self.has_related_draft_changes()
         )

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
+from reportsite.translated_content import translated_fields
+
 from . import renditions
 from .models import format_moment
 
@@ -131,9 +133,12 @@ def _display(model_field, value):
 
 
 def editable_fields(model):
+    # A translated field's own column is not edited: its columns per language are.
+    untranslated = set(translated_fields(model))
     return [
         f for f in model._meta.concrete_fields
         if f.editable and not f.primary_key and not isinstance(f, models.ForeignKey)
+        and f.name not in untranslated
     ]
 
 

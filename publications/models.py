@@ -19,6 +19,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from reportsite.translated_content import column
+
 from . import renditions
 from .drafts import Draftable
 from .markup import render_markdown
@@ -201,10 +203,11 @@ class Publication(Draftable):
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             # Published without a go-live time: it goes live (and is dated) now.
             self.publish_at = timezone.now()
-        self.body_html = render_markdown(self.body)
+        self.render_bodies()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+        bodies = {column(field, code) for field in ("body", "body_html") for code, _ in settings.LANGUAGES}
+        if update_fields is not None and {"body", *bodies} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, *bodies}
         super().save(*args, **kwargs)
         renditions.refresh_after_commit(self, "cover", renditions.COVER)
 
@@ -269,7 +272,13 @@ class Publication(Draftable):
         if self.cover.name != live.cover.name:
             # Renditions are made when published; a preview shows the new original.
             self.cover_renditions = {}
-        self.body_html = render_markdown(self.body)
+        self.render_bodies()
+
+    def render_bodies(self):
+        """The body rendered in every language (an empty one falls back to English's)."""
+        for code, _name in settings.LANGUAGES:
+            body = getattr(self, column("body", code)) or ""
+            setattr(self, column("body_html", code), render_markdown(body) if body else "")
 
     @property
     def lifecycle(self):
@@ -645,13 +654,13 @@ class PreviewLink(models.Model):
             pk = int(signing.Signer(salt=cls._SALT).unsign(token))
             link = cls.objects.select_related("content_type").get(pk=pk)
         except (signing.BadSignature, ValueError, cls.DoesNotExist):
-            raise cls.Unusable("This preview link is not valid.", gone=False)
+            raise cls.Unusable(gettext("This preview link is not valid."), gone=False)
         if link.revoked_at is not None:
-            raise cls.Unusable("This preview link was withdrawn.", gone=True)
+            raise cls.Unusable(gettext("This preview link was withdrawn."), gone=True)
         if link.expires_at <= timezone.now():
-            raise cls.Unusable("This preview link has expired.", gone=True)
+            raise cls.Unusable(gettext("This preview link has expired."), gone=True)
         if link.target is None:
-            raise cls.Unusable("What this link showed no longer exists.", gone=True)
+            raise cls.Unusable(gettext("What this link showed no longer exists."), gone=True)
         return link
 
     def revoke(self):

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from .models import PartnerOrganisation, PreviewLink, Publication, SiteContent
@@ -36,15 +37,21 @@ def edit_url(target):
 
 
 def _subject(target, shared):
+    """What the banner says is shown, in the page's language (reviewers read it too)."""
+    name = gettext("Site texts") if isinstance(target, SiteContent) else str(target)
     if target.has_unpublished_changes:
-        what = f"Unpublished changes to the {target._meta.verbose_name} “{target}”."
+        what = gettext("Unpublished changes to “%(name)s”.") % {"name": name}
     elif isinstance(target, Publication) and not target.is_visible:
-        what = f"The {target._meta.verbose_name} “{target}” ({target.lifecycle_text})."
+        if shared:
+            what = gettext("“%(name)s”, which visitors cannot see now.") % {"name": name}
+        else:
+            # The status in the editors' words, as the admin shows it.
+            what = f"“{name}” ({target.lifecycle_text})."
     else:
-        what = f"The {target._meta.verbose_name} “{target}”, as it is live."
+        what = gettext("“%(name)s”, as it is live.") % {"name": name}
     if shared:
-        return f"{what} Shared for review; visitors do not see unpublished changes."
-    return f"{what} Visitors do not see unpublished changes."
+        return f"{what} " + gettext("Shared for review; visitors do not see unpublished changes.")
+    return f"{what} " + gettext("Visitors do not see unpublished changes.")
 
 
 def _render_draft(request, target, preview):

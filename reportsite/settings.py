@@ -79,6 +79,8 @@ if ADMIN_URL.startswith("/") or not ADMIN_URL.endswith("/"):
     )
 
 INSTALLED_APPS = [
+    # Content in every language (one column per language); before the admin, as it asks.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -188,6 +190,12 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
     ("ar", "العربية"),
 ]
+# Translatable content (publications.translation, consent.translation): an empty
+# translation shows the English text, which pages mark lang="en".
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Editors see the English columns under the field's own name in forms and lists.
+MODELTRANSLATION_AUTO_POPULATE = False
 # The interface's translations, compiled and committed (a fresh machine needs no gettext).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # British English dates ("25 November 2025") rather than Django's American default.

@@ -7,7 +7,6 @@ the visitor's cookie or consent id, so the pages that use them stay cacheable pe
 import re
 
 from django import template
-from django.utils.translation import gettext
 
 from .. import decisions, embeds
 from ..models import SitePurpose
@@ -30,14 +29,8 @@ def _switches(state):
 
 @register.filter
 def policy_paragraphs(text):
-    """The cookie policy's paragraphs as (text, translated), in the page's language where the
-    catalogues have the paragraph (the seeded policy's), else as the editors wrote it."""
-    paragraphs = re.split(r"\n{2,}", text.replace("\r\n", "\n").strip())
-    result = []
-    for paragraph in paragraphs:
-        translated = gettext(paragraph)
-        result.append((translated, translated != paragraph))
-    return result
+    """The cookie policy's paragraphs (its text in the page's language, else in English)."""
+    return re.split(r"\n{2,}", text.replace("\r\n", "\n").strip())
 
 
 @register.inclusion_tag("consent/body_end.html", takes_context=True)

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from reportsite import languages
+from reportsite.translated_content import shows_english_fallback
 
 register = template.Library()
 
@@ -38,8 +39,22 @@ def hreflang_alternates(canonical):
 def content_language():
     """` lang="en" dir="ltr"` on content entered in English, when the page is in another
     language: screen readers then pronounce it as English, and an English paragraph keeps
-    its direction on a right-to-left page. (Content is English-only until it becomes
-    translatable; then this marks only the fields that fall back to English.)"""
+    its direction on a right-to-left page. For content that is never translated (the
+    site's name, citations); translated fields use `fallback_language`."""
     if translation.get_language() == settings.LANGUAGE_CODE:
         return ""
+    return _english()
+
+
+def _english():
     return mark_safe(f' lang="{settings.LANGUAGE_CODE}" dir="ltr"')
+
+
+@register.filter
+def fallback_language(obj, field_name):
+    """` lang="en" dir="ltr"` when `obj`'s `field_name` has no translation in the page's
+    language, so the English text shown instead is marked as English; else nothing.
+    Usage: <h1{{ publication|fallback_language:"title" }}>{{ publication.title }}</h1>"""
+    if obj is None or not shows_english_fallback(obj, field_name):
+        return ""
+    return _english()
