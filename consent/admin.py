@@ -167,7 +167,7 @@ class PolicyVersionFilter(admin.SimpleListFilter):
         return [(str(n), f"Version {n}") for n in PolicyVersion.objects.values_list("number", flat=True)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if self.value() and self.value().isascii() and self.value().isdigit():
             return queryset.filter(policy_version=int(self.value()))
         return queryset
 

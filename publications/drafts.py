@@ -180,6 +180,8 @@ def _comparable(field, value):
     if isinstance(field, FileField):
         return value or ""
     value = field.to_python(value)
+    if value is None and isinstance(field, (models.CharField, models.TextField)):
+        return ""  # an empty translation, whichever way a form or the database says it
     if isinstance(value, datetime.datetime):
         return value.replace(microsecond=0)
     return value

@@ -79,6 +79,19 @@ def image_bytes(width=400, height=566, image_format="PNG", colour=(11, 37, 69)):
     return buffer.getvalue()
 
 
+# Translated fields (publications.translation, consent.translation) are edited in the admin
+# one column per language: a form posts the English text as `title_en`.
+TRANSLATED_FIELDS = {
+    "title", "summary", "body", "cover_alt", "name", "description", "logo_alt",
+    "hero_title", "hero_lead", "about_heading", "about_text", "text",
+}
+
+
+def in_english_columns(data):
+    """Admin form data with translated fields named by their English column."""
+    return {f"{key}_en" if key in TRANSLATED_FIELDS else key: value for key, value in data.items()}
+
+
 def save_and_commit(instance):
     """Save as if the test's transaction then committed: renditions are made after the
     commit (publications.renditions), which a test's rolled-back transaction never does."""

@@ -9,7 +9,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 from publications.models import Publication, SiteContent
-from tests.conftest import image_bytes
+from tests.conftest import image_bytes, in_english_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def publication_form(**overrides):
         "documents-INITIAL_FORMS": "0",
     }
     data.update(overrides)
-    return data
+    return in_english_columns(data)
 
 
 def with_document(data, upload, **fields):
@@ -201,14 +201,14 @@ def test_editor_edits_the_site_texts_but_cannot_add_or_delete_them(editor_client
     assert editor_client.post("/admin/publications/sitecontent/1/delete/").status_code == 403
     response = editor_client.post(
         "/admin/publications/sitecontent/1/change/",
-        {
+        in_english_columns({
             "site_name": "International AI Safety Report",
             "hero_title": "A new hero title",
             "hero_lead": "",
             "about_heading": "About us",
             "about_text": "Edited about text.",
             "_publish": "Publish",
-        },
+        }),
     )
     assert response.status_code == 302
     assert SiteContent.objects.count() == 1

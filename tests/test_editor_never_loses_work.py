@@ -10,7 +10,7 @@ import pytest
 
 from publications import conf, pending_uploads
 from publications.models import Publication
-from tests.conftest import image_bytes
+from tests.conftest import image_bytes, in_english_columns
 from tests.test_editor_manages_content import pdf_bytes, publication_form, with_document
 
 pytestmark = pytest.mark.django_db
@@ -136,11 +136,11 @@ def test_every_error_is_listed_at_the_top_with_a_link_to_its_field(editor_client
     assert summary, "no error summary"
     assert "There is a problem" in summary.group(1)
     links = dict(re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary.group(1)))
-    assert links["id_title"].startswith("Title: This field is required")
+    assert links["id_title_en"].startswith("Title [en]: This field is required")
     assert "id_slug" in links
     assert "damaged" in links["id_documents-0-file"]
     assert links["id_documents-0-label"].startswith("Downloadable document 1, Label: Name this")
-    for target in ("id_title", "id_slug", "id_documents-0-file", "id_documents-0-label"):
+    for target in ("id_title_en", "id_slug", "id_documents-0-file", "id_documents-0-label"):
         assert f'id="{target}"' in html, target
     # Still shown at the fields too.
     assert html.count('class="errorlist') >= 4
@@ -174,11 +174,11 @@ def test_in_the_browser_a_bad_pdf_keeps_the_cover_and_the_fixed_form_saves_it(
     page.fill("#id_password", "correct horse battery staple")
     page.click("input[type=submit]")
     page.wait_for_url("**" + ADD_URL)
-    page.fill("#id_title", "Fourth Key Update")
+    page.fill("#id_title_en", "Fourth Key Update")
     page.fill("#id_publication_date", "2026-03-01")
-    page.fill("#id_summary", "Chosen once, kept after an error.")
+    page.fill("#id_summary_en", "Chosen once, kept after an error.")
     page.set_input_files("#id_cover", str(tmp_path / "cover.png"))
-    page.fill("#id_cover_alt", "Front cover of the fourth key update")
+    page.fill("#id_cover_alt_en", "Front cover of the fourth key update")
     page.select_option("#id_status", "published")
     page.get_by_role("button", name=re.compile("Add another")).click()
     page.set_input_files("#id_documents-0-file", str(tmp_path / "report.pdf"))
@@ -218,8 +218,9 @@ def test_partner_logo_is_kept_when_the_website_is_wrong(editor_client, make_uplo
     from publications.models import PartnerOrganisation
 
     logo = image_bytes(300, 100, colour=(10, 10, 10))
-    data = {"name": "Gamma Lab", "website": "not a web address", "logo_alt": "Gamma Lab logo",
-            "description": "", "order": "0", "active": "on"}
+    data = in_english_columns({"name": "Gamma Lab", "website": "not a web address",
+                               "logo_alt": "Gamma Lab logo", "description": "", "order": "0",
+                               "active": "on"})
     url = "/admin/publications/partnerorganisation/add/"
     first = editor_client.post(url, {**data, "logo": make_upload("gamma.png", content=logo)})
     html = first.content.decode()

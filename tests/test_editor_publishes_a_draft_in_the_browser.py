@@ -84,7 +84,7 @@ def test_editor_drafts_previews_shares_and_publishes_the_live_report(contexts, e
     assert_accessible(editor_page)
     row.get_by_role("link", name="International AI Safety Report 2025", exact=True).click()
     expect(editor_page.locator(".draft-status")).to_contain_text("Status: Live")
-    editor_page.locator("#id_summary").fill(NEW_SUMMARY)
+    editor_page.locator("#id_summary_en").fill(NEW_SUMMARY)
     editor_page.get_by_role("button", name="Save draft").click()
     expect(editor_page.locator(".messagelist")).to_contain_text("Draft saved")
     expect(editor_page.locator(".draft-status")).to_contain_text("Live with unpublished changes")
@@ -140,7 +140,7 @@ def test_editor_drafts_previews_shares_and_publishes_the_live_report(contexts, e
     editor_page.goto(f"/admin/publications/publication/{publication.pk}/history/")
     editor_page.get_by_role("button", name="Restore this revision as draft").first.click()
     expect(editor_page.locator(".draft-status")).to_contain_text("Live with unpublished changes")
-    expect(editor_page.locator("#id_summary")).to_have_value(old_summary)
+    expect(editor_page.locator("#id_summary_en")).to_have_value(old_summary)
     cached, html = seen_by_visitor(visitor, publication_path)
     assert NEW_SUMMARY in html, "restoring a revision changed the live page"
     editor_page.get_by_role("button", name="Publish", exact=True).click()

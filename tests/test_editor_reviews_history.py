@@ -6,7 +6,7 @@ import pytest
 from django.test import Client, TestCase
 
 from publications.models import PartnerOrganisation, Publication, PublicationDocument
-from tests.conftest import image_bytes
+from tests.conftest import image_bytes, in_english_columns
 from tests.test_editor_manages_content import pdf_bytes, publication_form, with_document
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def change_form(publication, **overrides):
                 f"documents-{index}-order": str(document.order),
             }
         )
-    data.update(overrides)
+    data.update(in_english_columns(overrides))
     return data
 
 
@@ -162,7 +162,7 @@ def test_bulk_deleted_partners_can_be_recovered_with_their_logo(editor_client, m
 def add_partner(editor_client, make_upload):
     return editor_client.post(
         "/admin/publications/partnerorganisation/add/",
-        {
+        in_english_columns({
             "name": "Gamma Institute",
             "website": "https://gamma.example/",
             "logo": make_upload("logo.png", width=300, height=100),
@@ -170,7 +170,7 @@ def add_partner(editor_client, make_upload):
             "description": "",
             "order": "1",
             "active": "on",
-        },
+        }),
     )
 
 
@@ -209,7 +209,7 @@ def test_restoring_an_old_revision_makes_it_the_draft_and_visitors_see_it_once_p
 
     publication.refresh_from_db()
     assert publication.summary == "The new summary."
-    assert publication.draft["summary"] == "The old summary."
+    assert publication.draft["summary_en"] == "The old summary."
     assert publication.draft_saved_by == editor
     assert "The new summary." in visitor.get(page).content.decode()
     html = editor_client.get(f"{ADMIN}{publication.pk}/history/").content.decode()
@@ -267,20 +267,20 @@ def test_content_made_before_history_was_kept_can_be_restored_after_its_first_ch
     partner = make_partner(name="Epsilon Centre", description="Old words.")
     url = f"/admin/publications/partnerorganisation/{partner.pk}/"
     assert "No revision is kept yet" in editor_client.get(url + "history/").content.decode()
-    form = {
+    form = in_english_columns({
         "name": "Epsilon Centre",
         "website": "https://partner.example/",
         "logo_alt": "Partner logo",
         "description": "New words.",
         "order": "0",
         "active": "on",
-    }
+    })
     assert editor_client.post(url + "change/", form).status_code == 302
 
     # The partner is live: the change is a draft, and both revisions are kept.
     html = editor_client.get(url + "history/").content.decode()
     assert "As it was before its history was kept." in html and "by the system" in html
-    assert "Draft saved. Changed Description." in html
+    assert "Draft saved. Changed Description [en]." in html
     assert "<del>Old</del><ins>New</ins> words." in html
     forms = re.findall(r'action="([^"]+/restore/)".*?</form>', html, re.S)
     assert len(forms) == 2
@@ -289,10 +289,10 @@ def test_content_made_before_history_was_kept_can_be_restored_after_its_first_ch
     assert html.count(">Restore this revision as draft</button>") == 1
     editor_client.post(restore_url(html, "Restore this revision as draft"))
     partner.refresh_from_db()
-    assert partner.description == "Old words." and partner.draft["description"] == "Old words."
+    assert partner.description == "Old words." and partner.draft["description_en"] == "Old words."
     editor_client.post(restore_url(html, "Restore this draft"), {"part": "draft"})
     partner.refresh_from_db()
-    assert partner.description == "Old words." and partner.draft["description"] == "New words."
+    assert partner.description == "Old words." and partner.draft["description_en"] == "New words."
     # Discarding the draft is kept too.
     assert editor_client.post(url + "change/", {"_discard_draft": "1"}).status_code == 302
     html = editor_client.get(url + "history/").content.decode()

@@ -111,4 +111,4 @@ def test_editing_a_partners_order_in_the_list_keeps_its_draft(editor_client, mak
     assert response.status_code == 302, response.content.decode()[:2000]
     partner.refresh_from_db()
     assert partner.order == 5
-    assert partner.draft["description"] == "Draft description."
+    assert partner.draft["description_en"] == "Draft description."

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from publications.models import SiteContent
+from tests.conftest import in_english_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,9 @@ def save_site_texts(editor_client, **texts):
         "_publish": "Publish",
         **texts,
     }
-    response = editor_client.post("/admin/publications/sitecontent/1/change/", data)
+    response = editor_client.post(
+        "/admin/publications/sitecontent/1/change/", in_english_columns(data)
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from consent.models import ConsentRecord, PolicyVersion, Purpose, PurposeNotRemovable
+from tests.conftest import in_english_columns
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
@@ -35,14 +36,14 @@ def decide(visitor, action, gpc=False, **purposes):
 
 
 def analytics_form(**fields):
-    return {
+    return in_english_columns({
         "name": "Analytics",
         "slug": "analytics",
         "description": "Statistics.",
         "required": "on",
         "order": 30,
         **fields,
-    }
+    })
 
 
 def test_editor_and_admin_cannot_make_analytics_required_for_a_declining_visitor(
@@ -162,7 +163,8 @@ def test_privacy_officer_opens_and_rewords_an_existing_purpose(privacy_officer_c
     assert page.status_code == 200
     assert 'name="slug"' not in page.content.decode()
     response = privacy_officer_client.post(
-        url, {"name": "Videos", "description": "YouTube and Vimeo players.", "order": 5}
+        url,
+        in_english_columns({"name": "Videos", "description": "YouTube and Vimeo players.", "order": 5}),
     )
     assert response.status_code == 302
     assert "YouTube and Vimeo players." in Client().get("/").content.decode()
@@ -247,11 +249,11 @@ def test_the_groups_are_kept_in_sync_after_every_migrate():
 def test_privacy_officer_publishes_a_new_policy_version(privacy_officer_client):
     response = privacy_officer_client.post(
         "/admin/consent/policyversion/add/",
-        {"number": 2, "effective_date": timezone.localdate().isoformat(), "text": "New text."},
+        {"number": 2, "effective_date": timezone.localdate().isoformat(), "text_en": "New text."},
     )
     assert response.status_code == 302
     assert PolicyVersion.objects.current().number == 2
     # A version in force is what visitors agreed to: it cannot be edited any more.
     version = PolicyVersion.objects.get(number=2)
     page = privacy_officer_client.get(f"/admin/consent/policyversion/{version.pk}/change/")
-    assert b'name="text"' not in page.content
+    assert b'name="text_en"' not in page.content

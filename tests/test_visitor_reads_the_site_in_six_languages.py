@@ -208,12 +208,18 @@ def test_the_cookie_policy_is_in_the_pages_language_until_editors_rewrite_it(cli
     html = client.get("/fr/privacy/").content.decode()
     assert "<p>Cette page explique quels cookies" in html
     assert "Politique en matière de cookies, version 1, en vigueur depuis le" in html
-    # A paragraph that editors wrote has no translation yet: English, marked as such.
+    # A policy that privacy officers wrote has no French text yet: English, marked as such.
     from consent.models import PolicyVersion
 
     policy = PolicyVersion.objects.get()
-    policy.text += "\n\nA paragraph added by the editors."
+    policy.text_en = "A policy written by the privacy officers."
+    policy.text_fr = ""
     policy.save()
     html = client.get("/fr/privacy/").content.decode()
-    assert '<p lang="en" dir="ltr">A paragraph added by the editors.</p>' in html
-    assert "<p>Cette page explique quels cookies" in html
+    assert '<p lang="en" dir="ltr">A policy written by the privacy officers.</p>' in html
+    assert "Cette page explique quels cookies" not in html
+    # Once translated, the French text is shown, unmarked.
+    policy.text_fr = "Une politique rédigée par les délégués à la protection des données."
+    policy.save()
+    html = client.get("/fr/privacy/").content.decode()
+    assert "<p>Une politique rédigée par les délégués à la protection des données.</p>" in html

@@ -127,12 +127,12 @@ def test_consent_decisions_are_answered_promptly_while_an_editor_saves_a_20_mb_c
         body, content_type = multipart(
             {
                 "csrfmiddlewaretoken": csrf_token(editor, add_url),
-                "title": "A print-sized cover",
+                "title_en": "A print-sized cover",
                 "slug": "print-sized-cover",
                 "kind": "key-update",
                 "publication_date": "2026-02-10",
-                "summary": "Saved while visitors decide about cookies.",
-                "cover_alt": "Front cover",
+                "summary_en": "Saved while visitors decide about cookies.",
+                "cover_alt_en": "Front cover",
                 "status": "published",
                 "publish_at_0": "2026-01-01",
                 "publish_at_1": "09:00:00",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from consent.models import PolicyVersion, Purpose
 from publications.models import Publication
 from publications.seed import load_seed_content
+from tests.conftest import in_english_columns
 from tests.servers import TemporarySite, free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("consent_seed")]
@@ -90,14 +91,14 @@ def test_an_editors_publish_shows_at_once(editor_client):
     assert get(visitor)["X-Page-Cache"] == "hit"
     response = editor_client.post(
         "/admin/publications/sitecontent/1/change/",
-        {
+        in_english_columns({
             "site_name": "International AI Safety Report",
             "hero_title": "A brand-new hero title",
             "hero_lead": "",
             "about_heading": "About",
             "about_text": "About text.",
             "_publish": "Publish",
-        },
+        }),
     )
     assert response.status_code == 302
     fresh = get(visitor)
