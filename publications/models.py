@@ -517,15 +517,15 @@ class SiteContent(Draftable):
     """The landing page's own texts: exactly one record, edited in the admin."""
 
     site_name = models.CharField(max_length=120, default="International AI Safety Report")
-    hero_title = models.CharField(max_length=200, default="International AI Safety Report")
+    # No field defaults for translated texts: every language's column would get the English
+    # one and pass for a translation. A new record gets them in English (`load`).
+    hero_title = models.CharField(max_length=200)
     hero_lead = models.TextField(
         blank=True,
         help_text="A sentence or two under the title, in Markdown: **bold**, *italic*, "
         "[link text](https://…). HTML and scripts are removed.",
     )
-    about_heading = models.CharField(
-        max_length=200, default="About the International AI Safety Report"
-    )
+    about_heading = models.CharField(max_length=200)
     about_text = models.TextField(
         blank=True,
         help_text="In Markdown: blank lines between paragraphs, **bold**, *italic*, "
@@ -570,9 +570,14 @@ class SiteContent(Draftable):
     def lifecycle_text(self):
         return "Live with unpublished changes" if self.has_unpublished_changes else "Live"
 
+    ENGLISH_DEFAULTS = {
+        "hero_title_en": "International AI Safety Report",
+        "about_heading_en": "About the International AI Safety Report",
+    }
+
     @classmethod
     def load(cls):
-        content, _ = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
+        content, _ = cls.objects.get_or_create(pk=cls.SINGLETON_PK, defaults=cls.ENGLISH_DEFAULTS)
         return content
 
     @classmethod

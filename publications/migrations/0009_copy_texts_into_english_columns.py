@@ -11,10 +11,18 @@ TRANSLATED = {
 }
 
 
+OTHER_LANGUAGES = ("fr", "es", "ru", "zh_hans", "ar")
+
+
 def copy_into_english(apps, schema_editor):
     for model_name, fields in TRANSLATED.items():
         model = apps.get_model("publications", model_name)
-        model.objects.update(**{f"{field}_en": F(field) for field in fields})
+        # No translation exists yet: columns that received a field's (English) default
+        # when they were added are emptied, so they read as missing, not as translated.
+        model.objects.update(
+            **{f"{field}_en": F(field) for field in fields},
+            **{f"{field}_{code}": None for field in fields for code in OTHER_LANGUAGES},
+        )
         for item in model.objects.filter(draft__isnull=False):
             item.draft = {
                 (f"{key}_en" if key in fields else key): value for key, value in item.draft.items()
