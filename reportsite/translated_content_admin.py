@@ -7,6 +7,7 @@ and run scripts the Content-Security-Policy refuses; a fieldset per language, fo
 Django's own `collapse` class (a <details> element), needs no script at all.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q
@@ -97,6 +98,17 @@ class TranslatedContentAdminMixin:
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), "translation_overview")
+
+    def get_search_fields(self, request):
+        """A search for a translated field's English text looks in every language too."""
+        names = []
+        for name in super().get_search_fields(request):
+            found = self._field_language(name)
+            if found and found[1] == DEFAULT:
+                names.extend(column(found[0], code) for code, _name in settings.LANGUAGES)
+            else:
+                names.append(name)
+        return names
 
     def get_list_display(self, request):
         return (*super().get_list_display(request), "translations_column")

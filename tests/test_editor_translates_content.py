@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from consent.models import ConsentRecord, Purpose, ShownTexts
-from publications.models import SiteContent
+from publications.models import Publication, SiteContent
 from tests.test_editor_drafts_live_content import change_form_data, change_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("consent_seed")]
@@ -119,6 +119,12 @@ def test_the_admin_says_which_languages_are_complete_and_filters_missing_ones(
     assert f"/{no_french.pk}/change/" not in spanish and f"/{complete.pk}/change/" not in spanish
     assert editor_client.get("/admin/publications/publication/?missing=xx").status_code in (200, 302)
 
+    found = editor_client.get("/admin/publications/publication/?q=Point+sur").content.decode()
+    assert "Complete" not in found and "0 results" in found
+    Publication.objects.filter(pk=no_french.pk).update(title_es="Punto sobre los riesgos")
+    found = editor_client.get("/admin/publications/publication/?q=Punto+sobre").content.decode()
+    assert f"/{no_french.pk}/change/" in found and f"/{complete.pk}/change/" not in found
+
     box = editor_client.get(change_url(no_french)).content.decode()
     assert "French (Français): missing title, summary, front cover alt text" in box
     assert "Spanish (Español): complete" in box
@@ -145,6 +151,9 @@ def test_site_texts_are_translated_and_fall_back_per_field(editor_client):
     html = Client().get("/fr/").content.decode()
     assert 'lang="en"' not in element_with(html, "Rapport international sur la sécurité de l’IA")
     assert 'lang="en"' in element_with(html, "About the report.")
+    # The English defaults of a new record are not French translations.
+    assert 'lang="en"' in element_with(html, "About the International AI Safety Report")
+    assert SiteContent.load().about_heading_fr in (None, "")
 
 
 def test_privacy_officers_word_purposes_in_every_language_and_records_prove_it(

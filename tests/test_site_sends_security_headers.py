@@ -125,7 +125,7 @@ def test_editor_uses_the_admin_in_chromium_without_any_csp_violation(
     # The admin's own JavaScript runs under the policy: the slug follows the title as typed,
     # and the date shortcuts are added next to the date field.
     visit("/admin/publications/publication/add/")
-    page.get_by_label("Title").press_sequentially("Third Key Update")
+    page.get_by_label("Title [en]").press_sequentially("Third Key Update")
     expect(page.get_by_label("Slug")).to_have_value("third-key-update")
     expect(page.get_by_role("link", name="Today").first).to_be_visible()
     assert page.evaluate("window.__cspViolations") == []
