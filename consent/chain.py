@@ -8,50 +8,79 @@ make every transaction BEGIN IMMEDIATE, i.e. one writer at a time).
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import hmac
 import json
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from . import summary
 from .models import ChainCheckpoint, ChainHead, ConsentRecord
 
 GENESIS_HASH = "0" * 64
+# The stored fields a record's hash covers, in the order `verify` reads them.
+HASHED_FIELDS = [
+    "sequence", "consent_id", "created_at", "policy_version", "choices", "action", "gpc",
+    "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash",
+]
+VERIFY_CHUNK = 5000
 
 
 def derived_key(purpose):
     """A key for one use (chain, IP hashing), from CONSENT_HASH_KEY or else SECRET_KEY."""
-    secret = settings.CONSENT_HASH_KEY or settings.SECRET_KEY
+    return _derive(purpose, settings.CONSENT_HASH_KEY or settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=8)
+def _derive(purpose, secret):
+    # Cached: verifying a million records must not derive the key a million times.
     return salted_hmac(f"consent.{purpose}", "key", secret=secret, algorithm="sha256").digest()
 
 
-def _mac(payload):
-    return hmac.new(derived_key("chain"), payload.encode(), hashlib.sha256).hexdigest()
+def _chain_mac():
+    """An HMAC keyed for the chain, to copy for each message (cheaper than a new one)."""
+    return hmac.new(derived_key("chain"), digestmod=hashlib.sha256)
+
+
+def _mac(payload, keyed=None):
+    mac = (keyed or _chain_mac()).copy()
+    mac.update(payload.encode())
+    return mac.hexdigest()
 
 
 def _timestamp(value):
     return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
-def record_hash(record, prev_hash):
-    fields = {
-        "sequence": record.sequence,
-        "consent_id": str(record.consent_id),
-        "created_at": _timestamp(record.created_at),
-        "policy_version": record.policy_version,
-        "choices": record.choices,
-        "action": record.action,
-        "gpc": record.gpc,
-        "path": record.path,
-        "user_agent": record.user_agent,
-        "ip_hash": record.ip_hash,
-        "texts_fingerprint": record.texts_fingerprint,
-        "prev_hash": prev_hash,
-    }
-    return _mac(json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+def _payload(sequence, consent_id, created_at, policy_version, choices, action, gpc, path,
+             user_agent, ip_hash, texts_fingerprint, prev_hash):
+    return json.dumps(
+        {
+            "sequence": sequence,
+            "consent_id": str(consent_id),
+            "created_at": _timestamp(created_at),
+            "policy_version": policy_version,
+            "choices": choices,
+            "action": action,
+            "gpc": gpc,
+            "path": path,
+            "user_agent": user_agent,
+            "ip_hash": ip_hash,
+            "texts_fingerprint": texts_fingerprint,
+            "prev_hash": prev_hash,
+        },
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    )
+
+
+def record_hash(record, prev_hash, keyed=None):
+    values = [getattr(record, name) for name in HASHED_FIELDS[:-1]]
+    return _mac(_payload(*values, prev_hash), keyed)
 
 
 def _checkpoint_signature(checkpoint):
@@ -76,15 +105,17 @@ def append(records):
         # Taken under the lock, so record time never goes backwards along the chain and
         # the oldest records are always a prefix of it (what purging relies on).
         now = timezone.now()
+        keyed = _chain_mac()
         for record in records:
             head.last_sequence += 1
             record.sequence = head.last_sequence
             record.created_at = record.created_at or now
             record.prev_hash = head.last_hash
-            record.record_hash = record_hash(record, head.last_hash)
+            record.record_hash = record_hash(record, head.last_hash, keyed)
             head.last_hash = record.record_hash
         ConsentRecord.objects.bulk_create(records)
         head.save(update_fields=["last_sequence", "last_hash"])
+        summary.record_appended(records)
     return records
 
 
@@ -106,32 +137,37 @@ def verify():
             return Verification(False, 0, "the purge checkpoint was altered", None)
         expected_sequence, expected_prev = checkpoint.next_sequence, checkpoint.anchor_hash
     checked = 0
-    records = ConsentRecord.objects.order_by("sequence").filter(sequence__gte=1)
-    for record in records.iterator(chunk_size=2000):
-        if record.sequence < expected_sequence:
+    keyed = _chain_mac()
+    rows = (
+        ConsentRecord.objects.order_by("sequence")
+        .filter(sequence__gte=1)
+        .values_list(*HASHED_FIELDS, "record_hash")
+    )
+    # Plain tuples, not model instances: the hashing is the work, not the ORM.
+    for row in rows.iterator(chunk_size=VERIFY_CHUNK):
+        sequence, prev_hash, stored_hash = row[0], row[11], row[12]
+        if sequence < expected_sequence:
             return Verification(
-                False, checked, f"record #{record.sequence} lies before the chain's start "
+                False, checked, f"record #{sequence} lies before the chain's start "
                 f"(#{expected_sequence}): the checkpoint or the record was altered",
-                record.sequence,
+                sequence,
             )
-        if record.sequence > expected_sequence:
-            missing = expected_sequence if record.sequence == expected_sequence + 1 else None
+        if sequence > expected_sequence:
+            missing = expected_sequence if sequence == expected_sequence + 1 else None
             span = (
                 f"record #{expected_sequence}" if missing
-                else f"records #{expected_sequence} to #{record.sequence - 1}"
+                else f"records #{expected_sequence} to #{sequence - 1}"
             )
             return Verification(False, checked, f"{span} removed", expected_sequence)
-        if record.prev_hash != expected_prev:
+        if prev_hash != expected_prev:
             return Verification(
-                False, checked, f"record #{record.sequence} was altered (its link to the "
-                "previous record does not match)", record.sequence,
+                False, checked, f"record #{sequence} was altered (its link to the "
+                "previous record does not match)", sequence,
             )
-        if not hmac.compare_digest(record.record_hash, record_hash(record, expected_prev)):
-            return Verification(
-                False, checked, f"record #{record.sequence} was altered", record.sequence
-            )
+        if not hmac.compare_digest(stored_hash, _mac(_payload(*row[:12]), keyed)):
+            return Verification(False, checked, f"record #{sequence} was altered", sequence)
         checked += 1
-        expected_prev = record.record_hash
+        expected_prev = stored_hash
         expected_sequence += 1
     head = ChainHead.objects.filter(pk=1).first()
     last_sequence = head.last_sequence if head else 0
@@ -164,7 +200,10 @@ def purge(cutoff, dry_run=False):
         if dry_run:
             return count, first_sequence, last.sequence
         # Later records never have earlier times (see append), so this is a prefix.
-        count, _ = ConsentRecord.objects.filter(sequence__lte=last.sequence).delete()
+        removed = ConsentRecord.objects.filter(sequence__lte=last.sequence)
+        span = removed.aggregate(first=Min("created_at"), last=Max("created_at"))
+        count, _ = removed.delete()
+        summary.rebuild(summary.local_day(span["first"]), summary.local_day(span["last"]))
         checkpoint = ChainCheckpoint(
             next_sequence=last.sequence + 1,
             anchor_hash=last.record_hash,

@@ -126,3 +126,24 @@ class ChainCheckpoint(models.Model):
 
     def __str__(self):
         return f"chain starts at #{self.next_sequence}"
+
+
+class ConsentDaySummary(models.Model):
+    """Per local day: the visitors whose last decision of that week was made that day.
+
+    Kept exact by `consent.summary` in the same transaction as every append and purge, so
+    the weekly overview adds up at most 7 rows a week instead of reading every record.
+    `allowed` maps a purpose slug to how many of those visitors allowed it.
+    """
+
+    day = models.DateField(primary_key=True)
+    visitors = models.PositiveIntegerField(default=0)
+    allowed = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "consent day summary"
+        verbose_name_plural = "consent day summaries"
+
+    def __str__(self):
+        return f"{self.day}: {self.visitors} visitor(s)"

@@ -1,0 +1,141 @@
+"""An exact per-day summary of the consent log, so the weekly overview never reads records.
+
+The overview counts each visitor (consent id) once per week (Monday to Sunday, in the
+site's time zone), with their last decision of that week. A day's `ConsentDaySummary` row
+counts the visitors whose last decision of the week was made that day, and how many of them
+allowed each purpose; a week is the sum of its 7 rows. An append (`consent.chain.append`)
+moves the visitor from the day of their previous decision that week to the new one; a purge
+recomputes the weeks it touched from the records left. Both happen in the transaction that
+writes or deletes the records, under the chain head's lock, so the summary is always exact.
+
+`rebuild` recomputes it from the records (the migration that adds it uses it; so does a
+change of TIME_ZONE: `manage.py verify_consent_records --rebuild-summary`).
+"""
+
+import collections
+import datetime
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from .models import ConsentDaySummary, ConsentRecord
+
+WEEK = datetime.timedelta(days=7)
+
+
+def local_day(moment):
+    return timezone.localtime(moment).date()
+
+
+def week_start(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _allowed(choices):
+    return [slug for slug, on in choices.items() if on]
+
+
+def _previous_in_week(record, week):
+    """(day, choices) of the visitor's last earlier decision in `week`, or None."""
+    candidates = (
+        ConsentRecord.objects.filter(
+            consent_id=record.consent_id,
+            sequence__lt=record.sequence,
+            # A day's margin either side: the week is decided on the local date below.
+            created_at__gte=_midnight(week - datetime.timedelta(days=1)),
+            created_at__lt=_midnight(week + WEEK + datetime.timedelta(days=1)),
+        )
+        .order_by("-sequence")
+        .values_list("created_at", "choices")
+    )
+    for created_at, choices in candidates:
+        day = local_day(created_at)
+        if week_start(day) == week:
+            return day, choices
+    return None
+
+
+def record_appended(records):
+    """Count records just saved by an append (same transaction, chain head locked)."""
+    changes = collections.defaultdict(lambda: [0, collections.Counter()])
+    for record in records:
+        day = local_day(record.created_at)
+        previous = _previous_in_week(record, week_start(day))
+        if previous:
+            before_day, before_choices = previous
+            changes[before_day][0] -= 1
+            changes[before_day][1].subtract(_allowed(before_choices))
+        changes[day][0] += 1
+        changes[day][1].update(_allowed(record.choices))
+    for day, (visitors, allowed) in changes.items():
+        row, _ = ConsentDaySummary.objects.select_for_update().get_or_create(day=day)
+        row.visitors += visitors
+        counts = collections.Counter(row.allowed)
+        counts.update(allowed)
+        row.allowed = {slug: count for slug, count in sorted(counts.items()) if count}
+        if row.visitors:
+            row.save()
+        else:
+            row.delete()
+
+
+def rebuild(first_day=None, last_day=None, record_model=None, summary_model=None):
+    """Recompute the rows of every week from `first_day` to `last_day` (default: all).
+
+    Reads one week of records at a time, so memory follows a week's visitors, not the log.
+    The models can be given (a migration passes its historical ones).
+    """
+    records = record_model or ConsentRecord
+    summaries = summary_model or ConsentDaySummary
+    with transaction.atomic():
+        if first_day is None or last_day is None:
+            span = records.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+            summaries.objects.all().delete()
+            if span["first"] is None:
+                return
+            first_day, last_day = local_day(span["first"]), local_day(span["last"])
+        week = week_start(first_day)
+        while week <= last_day:
+            _rebuild_week(week, records, summaries)
+            week += WEEK
+
+
+def _rebuild_week(week, records, summaries):
+    summaries.objects.filter(day__gte=week, day__lt=week + WEEK).delete()
+    rows = (
+        records.objects.filter(
+            created_at__gte=_midnight(week - datetime.timedelta(days=1)),
+            created_at__lt=_midnight(week + WEEK + datetime.timedelta(days=1)),
+        )
+        .order_by("sequence")
+        .values_list("created_at", "consent_id", "choices")
+    )
+    last = {}
+    for created_at, consent_id, choices in rows.iterator(chunk_size=5000):
+        day = local_day(created_at)
+        if week_start(day) == week:
+            last[consent_id] = (day, choices)
+    days = collections.defaultdict(lambda: [0, collections.Counter()])
+    for day, choices in last.values():
+        days[day][0] += 1
+        days[day][1].update(_allowed(choices))
+    summaries.objects.bulk_create(
+        summaries(day=day, visitors=visitors, allowed=dict(sorted(allowed.items())))
+        for day, (visitors, allowed) in days.items()
+    )
+
+
+def weekly_totals(first_week, weeks):
+    """{week start: (visitors, {slug: allowed})} for `weeks` weeks from `first_week`."""
+    totals = {first_week + index * WEEK: [0, collections.Counter()] for index in range(weeks)}
+    rows = ConsentDaySummary.objects.filter(day__gte=first_week, day__lt=first_week + weeks * WEEK)
+    for day, visitors, allowed in rows.values_list("day", "visitors", "allowed"):
+        total = totals[week_start(day)]
+        total[0] += visitors
+        total[1].update(allowed)
+    return {week: (visitors, dict(allowed)) for week, (visitors, allowed) in totals.items()}
