@@ -9,7 +9,6 @@ make every transaction BEGIN IMMEDIATE, i.e. one writer at a time).
 import dataclasses
 import datetime
 import functools
-import hashlib
 import hmac
 import json
 
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from . import summary
+from .bulkread import StoredChoices, stored_rows, utc_time, uuid_text
 from .models import ChainCheckpoint, ChainHead, ConsentRecord
 
 GENESIS_HASH = "0" * 64
@@ -28,7 +28,7 @@ HASHED_FIELDS = [
     "sequence", "consent_id", "created_at", "policy_version", "choices", "action", "gpc",
     "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash",
 ]
-VERIFY_CHUNK = 5000
+VERIFY_CHUNK = 2000
 
 
 def derived_key(purpose):
@@ -42,45 +42,48 @@ def _derive(purpose, secret):
     return salted_hmac(f"consent.{purpose}", "key", secret=secret, algorithm="sha256").digest()
 
 
-def _chain_mac():
-    """An HMAC keyed for the chain, to copy for each message (cheaper than a new one)."""
-    return hmac.new(derived_key("chain"), digestmod=hashlib.sha256)
-
-
-def _mac(payload, keyed=None):
-    mac = (keyed or _chain_mac()).copy()
-    mac.update(payload.encode())
-    return mac.hexdigest()
+def _mac(payload):
+    return hmac.digest(derived_key("chain"), payload.encode(), "sha256").hex()
 
 
 def _timestamp(value):
     return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
+# What json.dumps(..., ensure_ascii=False) writes for a string, quotes included.
+_json_text = json.encoder.encode_basestring
+# The canonical payload: the JSON object of the hashed fields with sorted keys, compact
+# separators and non-ASCII kept, i.e. exactly json.dumps(fields, sort_keys=True,
+# separators=(",", ":"), ensure_ascii=False); written out field by field because verifying
+# runs it a million times (tests/test_operator_checks_consent_records.py holds the two equal).
+_PAYLOAD = (
+    '{"action":%s,"choices":%s,"consent_id":"%s","created_at":"%s","gpc":%s,"ip_hash":%s,'
+    '"path":%s,"policy_version":%d,"prev_hash":%s,"sequence":%d,"texts_fingerprint":%s,'
+    '"user_agent":%s}'
+)
+
+
+def choices_json(choices):
+    """The choices as canonical JSON (sorted keys, compact)."""
+    return json.dumps(choices, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _payload(sequence, consent_id, created_at, policy_version, choices, action, gpc, path,
              user_agent, ip_hash, texts_fingerprint, prev_hash):
-    return json.dumps(
-        {
-            "sequence": sequence,
-            "consent_id": str(consent_id),
-            "created_at": _timestamp(created_at),
-            "policy_version": policy_version,
-            "choices": choices,
-            "action": action,
-            "gpc": gpc,
-            "path": path,
-            "user_agent": user_agent,
-            "ip_hash": ip_hash,
-            "texts_fingerprint": texts_fingerprint,
-            "prev_hash": prev_hash,
-        },
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    """The text a record's hash covers; `created_at` and `choices` already canonical text."""
+    return _PAYLOAD % (
+        _json_text(action), choices, consent_id, created_at, "true" if gpc else "false",
+        _json_text(ip_hash), _json_text(path), policy_version, _json_text(prev_hash), sequence,
+        _json_text(texts_fingerprint), _json_text(user_agent),
     )
 
 
-def record_hash(record, prev_hash, keyed=None):
-    values = [getattr(record, name) for name in HASHED_FIELDS[:-1]]
-    return _mac(_payload(*values, prev_hash), keyed)
+def record_hash(record, prev_hash):
+    return _mac(_payload(
+        record.sequence, str(record.consent_id), _timestamp(record.created_at),
+        record.policy_version, choices_json(record.choices), record.action, record.gpc,
+        record.path, record.user_agent, record.ip_hash, record.texts_fingerprint, prev_hash,
+    ))
 
 
 def _checkpoint_signature(checkpoint):
@@ -105,13 +108,12 @@ def append(records):
         # Taken under the lock, so record time never goes backwards along the chain and
         # the oldest records are always a prefix of it (what purging relies on).
         now = timezone.now()
-        keyed = _chain_mac()
         for record in records:
             head.last_sequence += 1
             record.sequence = head.last_sequence
             record.created_at = record.created_at or now
             record.prev_hash = head.last_hash
-            record.record_hash = record_hash(record, head.last_hash, keyed)
+            record.record_hash = record_hash(record, head.last_hash)
             head.last_hash = record.record_hash
         ConsentRecord.objects.bulk_create(records)
         head.save(update_fields=["last_sequence", "last_hash"])
@@ -137,15 +139,13 @@ def verify():
             return Verification(False, 0, "the purge checkpoint was altered", None)
         expected_sequence, expected_prev = checkpoint.next_sequence, checkpoint.anchor_hash
     checked = 0
-    keyed = _chain_mac()
-    rows = (
-        ConsentRecord.objects.order_by("sequence")
-        .filter(sequence__gte=1)
-        .values_list(*HASHED_FIELDS, "record_hash")
-    )
-    # Plain tuples, not model instances: the hashing is the work, not the ORM.
-    for row in rows.iterator(chunk_size=VERIFY_CHUNK):
-        sequence, prev_hash, stored_hash = row[0], row[11], row[12]
+    key = derived_key("chain")
+    canonical_choices = StoredChoices(choices_json)
+    records = ConsentRecord.objects.order_by("sequence").filter(sequence__gte=1)
+    # Tuples from the driver, not model instances: the hashing is the work, not the ORM.
+    for row in stored_rows(records, [*HASHED_FIELDS, "record_hash"], VERIFY_CHUNK):
+        (sequence, consent_id, created_at, policy_version, choices, action, gpc, path,
+         user_agent, ip_hash, texts_fingerprint, prev_hash, stored_hash) = row
         if sequence < expected_sequence:
             return Verification(
                 False, checked, f"record #{sequence} lies before the chain's start "
@@ -164,7 +164,12 @@ def verify():
                 False, checked, f"record #{sequence} was altered (its link to the "
                 "previous record does not match)", sequence,
             )
-        if not hmac.compare_digest(stored_hash, _mac(_payload(*row[:12]), keyed)):
+        payload = _payload(
+            sequence, uuid_text(consent_id), utc_time(created_at).isoformat(timespec="microseconds"),
+            policy_version, canonical_choices(choices), action, gpc, path, user_agent, ip_hash,
+            texts_fingerprint, prev_hash,
+        )
+        if not hmac.compare_digest(stored_hash, hmac.digest(key, payload.encode(), "sha256").hex()):
             return Verification(False, checked, f"record #{sequence} was altered", sequence)
         checked += 1
         expected_prev = stored_hash

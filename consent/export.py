@@ -8,6 +8,8 @@ user agent and path come from the visitor.
 import csv
 import json
 
+from .bulkread import StoredChoices, stored_rows, utc_time, uuid_text
+
 FIELDS = [
     "sequence", "created_at", "consent_id", "policy_version", "action", "choices", "gpc",
     "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash", "record_hash",
@@ -25,14 +27,14 @@ def spreadsheet_safe(value):
     return value
 
 
-def _rows(queryset):
-    """Each record as a tuple in FIELDS order, with JSON-ready values."""
-    for row in queryset.values_list(*FIELDS).iterator(chunk_size=CHUNK):
-        (sequence, created_at, consent_id, policy_version, action, choices, gpc, path,
+def _rows(queryset, choices):
+    """Each record as a tuple in FIELDS order; `choices` converts the stored choices."""
+    for row in stored_rows(queryset, FIELDS, CHUNK):
+        (sequence, created_at, consent_id, policy_version, action, stored_choices, gpc, path,
          user_agent, ip_hash, texts_fingerprint, prev_hash, record_hash) = row
-        yield (sequence, created_at.isoformat(), str(consent_id), policy_version, action,
-               choices, gpc, path, user_agent, ip_hash, texts_fingerprint, prev_hash,
-               record_hash)
+        yield (sequence, utc_time(created_at).isoformat(), uuid_text(consent_id),
+               policy_version, action, choices(stored_choices), bool(gpc), path, user_agent,
+               ip_hash, texts_fingerprint, prev_hash, record_hash)
 
 
 class _Line:
@@ -46,14 +48,13 @@ def csv_lines(queryset):
     """The header, then one CSV line per record; every text cell spreadsheet-safe."""
     writer = csv.writer(_Line())
     yield writer.writerow(FIELDS)
-    for row in _rows(queryset):
-        cells = list(row)
-        cells[5] = json.dumps(cells[5], sort_keys=True)
-        yield writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    as_text = StoredChoices(lambda choices: json.dumps(choices, sort_keys=True))
+    for row in _rows(queryset, as_text):
+        yield writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
 def jsonl_lines(queryset):
     """One JSON object per line (for programs, not spreadsheets: values as stored)."""
-    for row in _rows(queryset):
+    for row in _rows(queryset, StoredChoices(lambda choices: choices)):
         yield json.dumps(dict(zip(FIELDS, row, strict=True)), ensure_ascii=False,
                          sort_keys=True) + "\n"

@@ -93,6 +93,10 @@ class ConsentRecord(models.Model):
 
     class Meta:
         ordering = ["-sequence"]
+        indexes = [
+            # The admin list: newest first, within a date range or not.
+            models.Index(fields=["created_at", "sequence"], name="consent_record_time_seq"),
+        ]
         permissions = [
             ("view_consent_overview", "Can see the consent overview and export consent records"),
         ]

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from .bulkread import StoredChoices, stored_rows, utc_time
 from .models import ConsentDaySummary, ConsentRecord
 
 WEEK = datetime.timedelta(days=7)
@@ -107,23 +108,23 @@ def rebuild(first_day=None, last_day=None, record_model=None, summary_model=None
 
 def _rebuild_week(week, records, summaries):
     summaries.objects.filter(day__gte=week, day__lt=week + WEEK).delete()
-    rows = (
+    rows = stored_rows(
         records.objects.filter(
             created_at__gte=_midnight(week - datetime.timedelta(days=1)),
             created_at__lt=_midnight(week + WEEK + datetime.timedelta(days=1)),
-        )
-        .order_by("sequence")
-        .values_list("created_at", "consent_id", "choices")
+        ).order_by("sequence"),
+        ["created_at", "consent_id", "choices"],
     )
+    allowed_of = StoredChoices(_allowed)
     last = {}
-    for created_at, consent_id, choices in rows.iterator(chunk_size=5000):
-        day = local_day(created_at)
+    for created_at, consent_id, choices in rows:
+        day = local_day(utc_time(created_at))
         if week_start(day) == week:
-            last[consent_id] = (day, choices)
+            last[consent_id] = (day, allowed_of(choices))
     days = collections.defaultdict(lambda: [0, collections.Counter()])
-    for day, choices in last.values():
+    for day, allowed in last.values():
         days[day][0] += 1
-        days[day][1].update(_allowed(choices))
+        days[day][1].update(allowed)
     summaries.objects.bulk_create(
         summaries(day=day, visitors=visitors, allowed=dict(sorted(allowed.items())))
         for day, (visitors, allowed) in days.items()
