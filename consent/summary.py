@@ -20,7 +20,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from .bulkread import StoredChoices, stored_rows, utc_time
-from .models import ConsentDaySummary, ConsentRecord
+from .models import ChainHead, ConsentDaySummary, ConsentRecord
 
 WEEK = datetime.timedelta(days=7)
 
@@ -94,6 +94,9 @@ def rebuild(first_day=None, last_day=None, record_model=None, summary_model=None
     records = record_model or ConsentRecord
     summaries = summary_model or ConsentDaySummary
     with transaction.atomic():
+        if record_model is None:
+            # Appends wait (they lock the chain head too), so none is counted twice or lost.
+            ChainHead.objects.select_for_update().filter(pk=1).first()
         if first_day is None or last_day is None:
             span = records.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
             summaries.objects.all().delete()
