@@ -201,7 +201,7 @@ class CappedCountPaginator(Paginator):
 class ConsentRecordAdmin(ReadOnlyAdmin):
     # get_list_display swaps the two per-row look-ups for versions read once per page.
     list_display = ["sequence_number", "created_time", "short_consent_id", "action",
-                    "policy_version", "readable_choices", "gpc", "path", "texts_link"]
+                    "policy_version", "readable_choices", "gpc_sent", "path", "texts_link"]
     list_display_links = ["sequence_number"]
     # Newest first on the (created_at, sequence) index, which also serves the date filters;
     # other columns are not sortable (sorting a million rows is not a page view).
@@ -221,6 +221,9 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
               "policy_version", "gpc", "path", "user_agent", "ip_hash", "texts_link",
               "choices", "prev_hash", "record_hash"]
     readonly_fields = ["readable_choices", "texts_link"]
+
+    class Media:
+        css = {"all": ["consent/admin-records.css"]}
 
     def get_search_results(self, request, queryset, search_term):
         """A whole consent id or its beginning: a range on the consent id's index."""
@@ -251,7 +254,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
             return self.texts_link(record, known_texts)
 
         return ["sequence_number", "created_time", "short_consent_id", "action",
-                "policy_version", choices, "gpc", "path", texts]
+                "policy_version", choices, "gpc_sent", "path", texts]
 
     @admin.display(description="#")
     def sequence_number(self, record):
@@ -260,6 +263,12 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     @admin.display(description="made at", ordering="created_at")
     def created_time(self, record):
         return timezone.localtime(record.created_at).strftime("%Y-%m-%d %H:%M:%S")
+
+    @admin.display(description="GPC", boolean=True)
+    def gpc_sent(self, record):
+        """Whether the browser sent Global Privacy Control (a short header keeps the
+        table within a 1280 px screen)."""
+        return record.gpc
 
     @admin.display(description="consent id")
     def short_consent_id(self, record):
@@ -282,10 +291,10 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
                 ShownTexts.objects.filter(pk=fingerprint).values_list("pk", flat=True)
             )
         if fingerprint not in known_texts:
-            return fingerprint[:12]
+            return fingerprint[:8]
         return format_html(
             '<a href="{}" title="The banner and purpose texts this visitor was shown">{}</a>',
-            reverse("admin:consent_showntexts_change", args=[fingerprint]), fingerprint[:12],
+            reverse("admin:consent_showntexts_change", args=[fingerprint]), fingerprint[:8],
         )
 
     def get_actions(self, request):
@@ -316,7 +325,9 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = extra_context or {}
+        # The table needs the width: without the navigation sidebar (the breadcrumbs
+        # remain) every column fits a 1280 px screen.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         if request.user.has_perm(OVERVIEW_PERMISSION):
             extra_context["overview_url"] = reverse("admin:consent_consentrecord_overview")
         return super().changelist_view(request, extra_context)
