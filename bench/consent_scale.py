@@ -28,6 +28,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -143,6 +144,9 @@ def measure_pages(weeks):
     from django.test import Client
     from django.utils import timezone
 
+    def local_midnight(day):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
     from consent.models import ConsentRecord
 
     user = get_user_model().objects.filter(username="bench").first() or \
@@ -160,11 +164,14 @@ def measure_pages(weeks):
         "filter policy version": base + "?version=1",
         "filter analytics refused": base + "?purpose=analytics:0",
         "filter GPC": base + "?gpc__exact=1",
-        "filter last 7 days": base + "?created_at__gte="
-        + (today - datetime.timedelta(days=7)).isoformat(),
-        "filter date range (30 days)": base + f"?created_at__range__gte={month_ago - datetime.timedelta(days=30)}"
-        f"&created_at__range__lte={month_ago}",
-        "date hierarchy (month)": base + f"?created_at__year={month_ago.year}&created_at__month={month_ago.month}",
+        "filter past 7 days": base + "?" + urlencode({
+            "created_at__gte": str(local_midnight(today - datetime.timedelta(days=7))),
+            "created_at__lt": str(local_midnight(today + datetime.timedelta(days=1))),
+        }),
+        "filter date range (30 days)": base + "?" + urlencode({
+            "created_from": (month_ago - datetime.timedelta(days=30)).isoformat(),
+            "created_to": month_ago.isoformat(),
+        }),
         "search consent id prefix": base + f"?q={str(sample)[:8]}",
         "search full consent id": base + f"?q={sample}",
         "weekly overview": base + "overview/",
