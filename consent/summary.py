@@ -14,8 +14,9 @@ change of TIME_ZONE: `manage.py verify_consent_records --rebuild-summary`).
 
 import collections
 import datetime
+import json
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -41,48 +42,85 @@ def _allowed(choices):
     return [slug for slug, on in choices.items() if on]
 
 
-def _previous_in_week(record, week):
+def _prepared(model, name, value, connection):
+    return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
+
+
+def _previous_in_week(cursor, record, week):
     """(day, choices) of the visitor's last earlier decision in `week`, or None."""
-    candidates = (
-        ConsentRecord.objects.filter(
-            consent_id=record.consent_id,
-            sequence__lt=record.sequence,
+    connection, quote = cursor.db, cursor.db.ops.quote_name
+    cursor.execute(
+        f"SELECT {quote('created_at')}, {quote('choices')} "
+        f"FROM {quote(ConsentRecord._meta.db_table)} WHERE {quote('consent_id')} = %s "
+        f"AND {quote('sequence')} < %s AND {quote('created_at')} >= %s "
+        f"AND {quote('created_at')} < %s ORDER BY {quote('sequence')} DESC",
+        [
+            _prepared(ConsentRecord, "consent_id", record.consent_id, connection),
+            record.sequence,
             # A day's margin either side: the week is decided on the local date below.
-            created_at__gte=_midnight(week - datetime.timedelta(days=1)),
-            created_at__lt=_midnight(week + WEEK + datetime.timedelta(days=1)),
-        )
-        .order_by("-sequence")
-        .values_list("created_at", "choices")
+            _prepared(ConsentRecord, "created_at", _midnight(week - datetime.timedelta(days=1)),
+                      connection),
+            _prepared(ConsentRecord, "created_at",
+                      _midnight(week + WEEK + datetime.timedelta(days=1)), connection),
+        ],
     )
-    for created_at, choices in candidates:
-        day = local_day(created_at)
+    for created_at, choices in cursor.fetchall():
+        day = local_day(utc_time(created_at))
         if week_start(day) == week:
-            return day, choices
+            return day, json.loads(choices) if isinstance(choices, str) else choices
     return None
 
 
 def record_appended(records):
-    """Count records just saved by an append (same transaction, chain head locked)."""
+    """Count records just saved by an append (same transaction, chain head locked).
+
+    Plain SQL on two indexed rows: this runs inside every consent decision's write lock.
+    """
     changes = collections.defaultdict(lambda: [0, collections.Counter()])
-    for record in records:
-        day = local_day(record.created_at)
-        previous = _previous_in_week(record, week_start(day))
-        if previous:
-            before_day, before_choices = previous
-            changes[before_day][0] -= 1
-            changes[before_day][1].subtract(_allowed(before_choices))
-        changes[day][0] += 1
-        changes[day][1].update(_allowed(record.choices))
-    for day, (visitors, allowed) in changes.items():
-        row, _ = ConsentDaySummary.objects.select_for_update().get_or_create(day=day)
-        row.visitors += visitors
-        counts = collections.Counter(row.allowed)
-        counts.update(allowed)
-        row.allowed = {slug: count for slug, count in sorted(counts.items()) if count}
-        if row.visitors:
-            row.save()
-        else:
-            row.delete()
+    with connection.cursor() as cursor:
+        for record in records:
+            day = local_day(record.created_at)
+            previous = _previous_in_week(cursor, record, week_start(day))
+            if previous:
+                before_day, before_choices = previous
+                changes[before_day][0] -= 1
+                changes[before_day][1].subtract(_allowed(before_choices))
+            changes[day][0] += 1
+            changes[day][1].update(_allowed(record.choices))
+        for day, (visitors, allowed) in changes.items():
+            _add_to_day(cursor, day, visitors, allowed)
+
+
+def _add_to_day(cursor, day, visitors, allowed):
+    quote = cursor.db.ops.quote_name
+    table = quote(ConsentDaySummary._meta.db_table)
+    key = _prepared(ConsentDaySummary, "day", day, cursor.db)
+    cursor.execute(
+        f"SELECT {quote('visitors')}, {quote('allowed')} FROM {table} WHERE {quote('day')} = %s",
+        [key],
+    )
+    row = cursor.fetchone()
+    counts = collections.Counter()
+    if row:
+        visitors += row[0]
+        counts.update(json.loads(row[1]) if isinstance(row[1], str) else row[1])
+    counts.update(allowed)
+    stored = _prepared(ConsentDaySummary, "allowed",
+                       {slug: count for slug, count in sorted(counts.items()) if count}, cursor.db)
+    if row and not visitors:
+        cursor.execute(f"DELETE FROM {table} WHERE {quote('day')} = %s", [key])
+    elif row:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('visitors')} = %s, {quote('allowed')} = %s "
+            f"WHERE {quote('day')} = %s",
+            [visitors, stored, key],
+        )
+    elif visitors:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('day')}, {quote('visitors')}, {quote('allowed')}) "
+            "VALUES (%s, %s, %s)",
+            [key, visitors, stored],
+        )
 
 
 def rebuild(first_day=None, last_day=None, record_model=None, summary_model=None):
