@@ -11,7 +11,7 @@ import uuid
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -325,6 +325,13 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
+        # PostgreSQL refuses NUL in text: a filter value holding one would fail in the
+        # database (a 500), so it gets a clear 400 here, on SQLite as well.
+        if any("\x00" in part for item in request.GET.lists() for part in (item[0], *item[1])):
+            return HttpResponseBadRequest(
+                "A filter or search value contains a NUL character (%00): remove it.",
+                content_type="text/plain; charset=utf-8",
+            )
         # The table needs the width: without the navigation sidebar (the breadcrumbs
         # remain) every column fits a 1280 px screen.
         extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
