@@ -17,12 +17,17 @@ FIELDS = [
 CHUNK = 2000
 # A spreadsheet reads a cell starting with one of these as a formula (or strips the
 # character and then does): OWASP's list for CSV injection.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+# The cells holding stored text (the others are numbers, or text this module formats:
+# times, ids, JSON), checked per row without a function call each.
+STORED_TEXT = [FIELDS.index(name) for name in (
+    "action", "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash", "record_hash",
+)]
 
 
 def spreadsheet_safe(value):
     """The cell as text a spreadsheet shows as text (OWASP: prefix a single quote)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and value[:1] in FORMULA_TRIGGERS:
         return "'" + value
     return value
 
@@ -50,7 +55,11 @@ def csv_lines(queryset):
     yield writer.writerow(FIELDS)
     as_text = StoredChoices(lambda choices: json.dumps(choices, sort_keys=True))
     for row in _rows(queryset, as_text):
-        yield writer.writerow([spreadsheet_safe(cell) for cell in row])
+        cells = list(row)
+        for index in STORED_TEXT:
+            if cells[index][:1] in FORMULA_TRIGGERS:
+                cells[index] = spreadsheet_safe(cells[index])
+        yield writer.writerow(cells)
 
 
 def jsonl_lines(queryset):
