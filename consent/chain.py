@@ -18,7 +18,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from . import summary
+from . import conf, summary
 from .bulkread import StoredChoices, stored_rows, utc_time, uuid_text
 from .models import ChainCheckpoint, ChainHead, ConsentRecord
 
@@ -26,14 +26,14 @@ GENESIS_HASH = "0" * 64
 # The stored fields a record's hash covers, in the order `verify` reads them.
 HASHED_FIELDS = [
     "sequence", "consent_id", "created_at", "policy_version", "choices", "action", "gpc",
-    "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash",
+    "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash", "language",
 ]
 VERIFY_CHUNK = 2000
 
 
 def derived_key(purpose):
     """A key for one use (chain, IP hashing), from CONSENT_HASH_KEY or else SECRET_KEY."""
-    return _derive(purpose, settings.CONSENT_HASH_KEY or settings.SECRET_KEY)
+    return _derive(purpose, conf.CONSENT_HASH_KEY or settings.SECRET_KEY)
 
 
 @functools.lru_cache(maxsize=8)
@@ -56,11 +56,14 @@ _json_text = json.encoder.encode_basestring
 # separators and non-ASCII kept, i.e. exactly json.dumps(fields, sort_keys=True,
 # separators=(",", ":"), ensure_ascii=False); written out field by field because verifying
 # runs it a million times (tests/test_operator_checks_consent_records.py holds the two equal).
+# Records from before languages have none and keep the hash they were given (no
+# "language" key); every later record's language is covered by its hash.
 _PAYLOAD = (
     '{"action":%s,"choices":%s,"consent_id":"%s","created_at":"%s","gpc":%s,"ip_hash":%s,'
     '"path":%s,"policy_version":%d,"prev_hash":%s,"sequence":%d,"texts_fingerprint":%s,'
     '"user_agent":%s}'
 )
+_PAYLOAD_WITH_LANGUAGE = _PAYLOAD.replace('"path":', '"language":%s,"path":')
 
 
 def choices_json(choices):
@@ -69,8 +72,15 @@ def choices_json(choices):
 
 
 def _payload(sequence, consent_id, created_at, policy_version, choices, action, gpc, path,
-             user_agent, ip_hash, texts_fingerprint, prev_hash):
+             user_agent, ip_hash, texts_fingerprint, prev_hash, language=""):
     """The text a record's hash covers; `created_at` and `choices` already canonical text."""
+    if language:
+        return _PAYLOAD_WITH_LANGUAGE % (
+            _json_text(action), choices, consent_id, created_at, "true" if gpc else "false",
+            _json_text(ip_hash), _json_text(language), _json_text(path), policy_version,
+            _json_text(prev_hash), sequence, _json_text(texts_fingerprint),
+            _json_text(user_agent),
+        )
     return _PAYLOAD % (
         _json_text(action), choices, consent_id, created_at, "true" if gpc else "false",
         _json_text(ip_hash), _json_text(path), policy_version, _json_text(prev_hash), sequence,
@@ -83,6 +93,7 @@ def record_hash(record, prev_hash):
         record.sequence, str(record.consent_id), _timestamp(record.created_at),
         record.policy_version, choices_json(record.choices), record.action, record.gpc,
         record.path, record.user_agent, record.ip_hash, record.texts_fingerprint, prev_hash,
+        record.language,
     ))
 
 
@@ -145,7 +156,7 @@ def verify():
     # Tuples from the driver, not model instances: the hashing is the work, not the ORM.
     for row in stored_rows(records, [*HASHED_FIELDS, "record_hash"], VERIFY_CHUNK):
         (sequence, consent_id, created_at, policy_version, choices, action, gpc, path,
-         user_agent, ip_hash, texts_fingerprint, prev_hash, stored_hash) = row
+         user_agent, ip_hash, texts_fingerprint, prev_hash, language, stored_hash) = row
         if sequence < expected_sequence:
             return Verification(
                 False, checked, f"record #{sequence} lies before the chain's start "
@@ -167,7 +178,7 @@ def verify():
         payload = _payload(
             sequence, uuid_text(consent_id), utc_time(created_at).isoformat(timespec="microseconds"),
             policy_version, canonical_choices(choices), action, gpc, path, user_agent, ip_hash,
-            texts_fingerprint, prev_hash,
+            texts_fingerprint, prev_hash, language,
         )
         if not hmac.compare_digest(stored_hash, hmac.digest(key, payload.encode(), "sha256").hex()):
             return Verification(False, checked, f"record #{sequence} was altered", sequence)

@@ -12,7 +12,7 @@ from .bulkread import StoredChoices, stored_rows, utc_time, uuid_text
 
 FIELDS = [
     "sequence", "created_at", "consent_id", "policy_version", "action", "choices", "gpc",
-    "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash", "record_hash",
+    "path", "user_agent", "ip_hash", "texts_fingerprint", "language", "prev_hash", "record_hash",
 ]
 CHUNK = 2000
 # A spreadsheet reads a cell starting with one of these as a formula (or strips the
@@ -21,7 +21,8 @@ FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 # The cells holding stored text (the others are numbers, or text this module formats:
 # times, ids, JSON), checked per row without a function call each.
 STORED_TEXT = [FIELDS.index(name) for name in (
-    "action", "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash", "record_hash",
+    "action", "path", "user_agent", "ip_hash", "texts_fingerprint", "language", "prev_hash",
+    "record_hash",
 )]
 
 
@@ -36,10 +37,10 @@ def _rows(queryset, choices):
     """Each record as a tuple in FIELDS order; `choices` converts the stored choices."""
     for row in stored_rows(queryset, FIELDS, CHUNK):
         (sequence, created_at, consent_id, policy_version, action, stored_choices, gpc, path,
-         user_agent, ip_hash, texts_fingerprint, prev_hash, record_hash) = row
+         user_agent, ip_hash, texts_fingerprint, language, prev_hash, record_hash) = row
         yield (sequence, utc_time(created_at).isoformat(), uuid_text(consent_id),
                policy_version, action, choices(stored_choices), bool(gpc), path, user_agent,
-               ip_hash, texts_fingerprint, prev_hash, record_hash)
+               ip_hash, texts_fingerprint, language, prev_hash, record_hash)
 
 
 class _Line:

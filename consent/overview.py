@@ -21,11 +21,12 @@ def optional_purposes():
     return list(Purpose.objects.filter(required=False))
 
 
-def weekly_shares(weeks=12, today=None):
-    """The last `weeks` weeks, oldest first, from the per-day summary (never the records)."""
+def weekly_shares(weeks=12, today=None, language=None):
+    """The last `weeks` weeks, oldest first, from the per-day summary (never the records):
+    the share of visitors allowing each purpose, of those asked in `language` (or all)."""
     today = today or timezone.localdate()
     first = today - datetime.timedelta(days=today.weekday(), weeks=weeks - 1)
-    totals = summary.weekly_totals(first, weeks)
+    totals = summary.weekly_totals(first, weeks, language)
     slugs = [purpose.slug for purpose in optional_purposes()]
     result = []
     for week, (visitors, allowed) in totals.items():

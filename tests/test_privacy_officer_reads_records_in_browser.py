@@ -44,14 +44,14 @@ def test_every_column_of_the_record_list_fits_a_1280_px_screen(officer_page, liv
             policy_version=1, action=["accept_all", "decline_all", "custom", "withdraw"][index % 4],
             choices={"functional": True, "embeds": index % 2 == 0, "analytics": index % 3 == 0},
             gpc=index % 5 == 0, path=LONG_PATH, user_agent=LONG_AGENT, ip_hash="ab" * 32,
-            texts_fingerprint="cd" * 32,
+            texts_fingerprint="cd" * 32, language="fr",
         )])
     page = officer_page
     page.goto(live_server.url + "/admin/consent/consentrecord/")
     headers = page.locator("#result_list thead th").all_inner_texts()
     assert [h.strip().lower() for h in headers[1:]] == [
         "#", "made at", "consent id", "action", "policy version", "choices", "gpc",
-        "path", "texts shown",
+        "language", "path", "texts shown",
     ]
     if os.environ.get("SCREENSHOT_DIR"):
         page.screenshot(path=os.path.join(os.environ["SCREENSHOT_DIR"], "consent-records-1280.png"),

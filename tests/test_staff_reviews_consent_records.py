@@ -1,4 +1,5 @@
-"""Accountable staff review consent records in the admin; editors manage the texts only."""
+"""Accountable staff review consent records in the admin (purposes and policy versions: see
+test_privacy_officer_manages_consent)."""
 
 import csv
 import datetime
@@ -13,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consent import chain
-from consent.models import ConsentRecord, PolicyVersion, Purpose
+from consent.models import ConsentRecord, Purpose
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
@@ -45,29 +46,6 @@ def officer_client(client, django_user_model):
     )
     client.login(username="officer", password=PASSWORD)
     return client
-
-
-def test_editors_manage_purposes_and_policy_versions_but_never_see_records(editor_client):
-    record()
-    assert editor_client.get("/admin/consent/purpose/").status_code == 200
-    assert editor_client.get("/admin/consent/policyversion/add/").status_code == 200
-    assert editor_client.get("/admin/consent/consentrecord/").status_code == 403
-    assert editor_client.get("/admin/consent/consentrecord/overview/").status_code == 403
-    assert editor_client.get("/admin/consent/showntexts/").status_code == 403
-    index = editor_client.get("/admin/").content.decode()
-    assert "Purposes" in index and "Consent records" not in index
-
-
-def test_editor_publishes_a_new_policy_version(editor_client):
-    response = editor_client.post(
-        "/admin/consent/policyversion/add/",
-        {"number": 2, "effective_date": timezone.localdate().isoformat(), "text": "New text."},
-    )
-    assert response.status_code == 302
-    assert PolicyVersion.objects.current().number == 2
-    # A version in force is what visitors agreed to: it cannot be edited any more.
-    page = editor_client.get(f"/admin/consent/policyversion/{PolicyVersion.objects.get(number=2).pk}/change/")
-    assert b'name="text"' not in page.content
 
 
 def test_records_are_read_only_in_the_admin(officer_client):
@@ -223,6 +201,8 @@ def test_records_are_filtered_by_a_date_range(officer_client):
         ("purpose=%F0%9F%8D%AA", "Unknown purpose"),
         ("created_from=2025-13-01", "Unknown date"),
         ("created_to=%C2%B2", "Unknown date"),
+        ("created_from=0001-01-01", "Unknown date"),
+        ("created_to=9999-12-31", "Unknown date"),
         ("q=%ED%A0%80", "is not a consent id"),
     ],
 )
@@ -295,3 +275,28 @@ def test_csv_export_keeps_visitor_text_from_becoming_a_formula(officer_client, c
     rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode())))
     assert rows[0]["user_agent"] == "'" + attack
     assert rows[0]["path"] == "/"
+
+
+def test_the_overview_splits_decisions_by_language(officer_client):
+    old = record(analytics=True)  # before languages: counted as English
+    french = ConsentRecord(
+        consent_id=uuid.uuid4(), created_at=None, policy_version=1, action="custom",
+        choices={"functional": True, "embeds": False, "analytics": False},
+        texts_fingerprint="ab" * 32, language="fr",
+    )
+    chain.append([french])
+    url = "/admin/consent/consentrecord/overview/"
+
+    def visitors(language):
+        page = officer_client.get(url, {"language": language} if language else {})
+        assert page.status_code == 200
+        return sum(week["visitors"] for week in page.context["weeks"])
+
+    assert (visitors(""), visitors("en"), visitors("fr"), visitors("ar")) == (2, 1, 1, 0)
+    assert old.language == ""
+    response = officer_client.get(url, {"language": "xx"})
+    assert response.status_code == 400
+    assert b"Unknown language" in response.content
+    listing = officer_client.get("/admin/consent/consentrecord/", {"language__exact": "fr"})
+    assert str(french.consent_id) in listing.content.decode()
+    assert str(old.consent_id) not in listing.content.decode()
