@@ -210,7 +210,7 @@ def test_the_hashed_text_is_canonical_json_whatever_the_visitor_sent():
             created_at=timezone.now().replace(microsecond=0), policy_version=3,
             choices={"z": True, "a": False, text or "k": index % 2 == 0}, action="custom",
             gpc=index % 2 == 1, path=text, user_agent=text, ip_hash=text,
-            texts_fingerprint=text,
+            texts_fingerprint=text, language="fr" if index % 2 else "",
         )
         fields = {
             "sequence": record.sequence, "consent_id": str(record.consent_id),
@@ -220,6 +220,8 @@ def test_the_hashed_text_is_canonical_json_whatever_the_visitor_sent():
             "gpc": record.gpc, "path": text, "user_agent": text, "ip_hash": text,
             "texts_fingerprint": text, "prev_hash": "f" * 64,
         }
+        if record.language:  # records from before languages have no "language" key
+            fields["language"] = record.language
         canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         assert chain.record_hash(record, "f" * 64) == chain._mac(canonical)
     # And such records verify once stored (values read back from the database driver;
