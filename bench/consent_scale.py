@@ -47,6 +47,7 @@ BATCH = 20_000
 
 def fill(count, weeks, seed=1):
     """Write `count` chained records over the last `weeks` weeks, oldest first, with bulk SQL."""
+    from django.conf import settings
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -68,8 +69,11 @@ def fill(count, weeks, seed=1):
     ops = connection.ops
     table = ConsentRecord._meta.db_table
     columns = ["sequence", "consent_id", "created_at", "policy_version", "choices", "action",
-               "gpc", "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash",
-               "record_hash"]
+               "gpc", "path", "user_agent", "ip_hash", "texts_fingerprint", "language",
+               "prev_hash", "record_hash"]
+    # Most visitors read the default language, the others spread over the rest.
+    languages = [code for code, _ in settings.LANGUAGES]
+    weights = [6 if code == settings.LANGUAGE_CODE else 1 for code in languages]
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
            f"VALUES ({', '.join(['%s'] * len(columns))})")
     visitors = []  # consent ids that may decide again (about a third of the records)
@@ -107,6 +111,7 @@ def fill(count, weeks, seed=1):
                     user_agent=USER_AGENTS[rng.randrange(len(USER_AGENTS))],
                     ip_hash=f"{rng.getrandbits(256):064x}",
                     texts_fingerprint=fingerprint,
+                    language=rng.choices(languages, weights)[0],
                     prev_hash=prev,
                 )
                 record.record_hash = prev = chain.record_hash(record, prev)
@@ -115,7 +120,8 @@ def fill(count, weeks, seed=1):
                     if hasattr(ops, "adapt_uuidfield_value") else consent_id.hex,
                     ops.adapt_datetimefield_value(record.created_at), version,
                     json.dumps(choices), action, record.gpc, record.path, record.user_agent,
-                    record.ip_hash, fingerprint, record.prev_hash, record.record_hash,
+                    record.ip_hash, fingerprint, record.language, record.prev_hash,
+                    record.record_hash,
                 ))
             with connection.cursor() as cursor:
                 cursor.executemany(sql, rows)
