@@ -196,6 +196,8 @@ elif MEDIA_STORAGE == "s3":
         raise ImproperlyConfigured(
             "MEDIA_STORAGE=s3 needs django-storages: pip install -r requirements-s3.txt"
         )
+    from botocore.config import Config as _BotoConfig
+
     _s3_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
     _s3_endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
     _media_storage = {
@@ -207,6 +209,15 @@ elif MEDIA_STORAGE == "s3":
             "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
             "custom_domain": _s3_domain or None,
+            # An unreachable bucket must fail an upload within seconds (the editor sees a
+            # clear error), not hold a worker for a minute of retries. Addressing style
+            # "path" suits servers without per-bucket host names (MinIO, moto, Ceph).
+            "client_config": _BotoConfig(
+                s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="auto")},
+                connect_timeout=env.int("AWS_S3_CONNECT_TIMEOUT", default=3),
+                read_timeout=env.int("AWS_S3_READ_TIMEOUT", default=20),
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
             # Media are public and their names change with their content.
             "querystring_auth": False,
             "file_overwrite": False,
