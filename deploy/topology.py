@@ -181,10 +181,10 @@ class Topology:
         if self._own_folder:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def url(self, path="/"):
+    def url(self, path=""):
         return self.origin + path
 
-    def app_url(self, index, path="/"):
+    def app_url(self, index, path=""):
         """One app server directly, bypassing nginx (for checks, not for visitors)."""
         return f"http://127.0.0.1:{self.ports['apps'][index]}{path}"
 

@@ -150,6 +150,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Cache: local memory by default (one server); Redis when several servers share it, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1 (Django's built-in RedisCache).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis outage slows pages down instead of failing them (reportsite.rediscache);
+    # each call gives up on an unreachable Redis after CACHE_REDIS_TIMEOUT seconds.
+    CACHES["default"]["BACKEND"] = "reportsite.rediscache.DegradingRedisCache"
+    _redis_timeout = env.float("CACHE_REDIS_TIMEOUT", default=0.5)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout}
+    )
 
 # Public pages are cached whole for anonymous visitors, per consent state (reportsite.pagecache).
 # PAGE_CACHE_SECONDS=0 turns it off. With the local-memory cache each worker keeps its own

@@ -22,3 +22,6 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("", include("publications.urls")),
 ]
+
+# A shared part (database, media bucket) briefly away gives a clear 503, not a 500.
+handler500 = "reportsite.unavailable.server_error"
