@@ -29,7 +29,11 @@ def cache_answers():
     # A fresh value each time: a stale entry from an earlier probe cannot pass for an answer.
     token = secrets.token_hex(8)
     cache.set("healthz", token, timeout=30)
-    return cache.get("healthz") == token
+    answered = cache.get("healthz") == token
+    # A cache that degrades instead of raising (reportsite.rediscache) says it is failing.
+    if getattr(cache, "failing", False):
+        raise ConnectionError("the cache server does not answer (see the cache's log line)")
+    return answered
 
 
 CHECKS = {"database": database_answers, "cache": cache_answers}

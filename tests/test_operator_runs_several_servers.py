@@ -231,7 +231,7 @@ def test_backup_and_restore_into_an_empty_database_and_bucket(topology):
     topology.psql("CREATE DATABASE reportsite_restored OWNER reportsite")
     topology.s3_client().create_bucket(Bucket="reportsite-restored")
     restored_env = {
-        "DATABASE_URL": topology.database_url.replace("/reportsite", "/reportsite_restored"),
+        "DATABASE_URL": topology.database_url + "_restored",
         "AWS_STORAGE_BUCKET_NAME": "reportsite-restored",
     }
     checked = topology.manage("restore", archive, "--check-only", env=restored_env)

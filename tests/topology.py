@@ -77,8 +77,11 @@ def create_editor(topology):
     )
 
 
-def run_wrk(url, seconds, connections=32, threads=2, during=None, headers=None):
+def run_wrk(url, seconds, connections=32, threads=2, during=None, headers=None, timeout=10):
     """Load `url` with wrk for `seconds`; `during(elapsed)` is called once a second meanwhile.
+
+    A request counts as failed after `timeout` seconds (wrk's own default, 2 s, would count
+    a slow answer on a busy 2-core machine as an error the visitor did not see).
 
     Returns requests sent, visitor-visible errors (non-2xx/3xx answers plus socket errors)
     and requests per second, read from wrk's summary.
@@ -86,7 +89,10 @@ def run_wrk(url, seconds, connections=32, threads=2, during=None, headers=None):
     wrk = shutil.which("wrk")
     if not wrk:
         raise AssertionError("wrk is not installed (Debian: apt-get install wrk).")
-    command = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    command = [
+        wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
+        "--timeout", f"{timeout}s", "--latency",
+    ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     process = subprocess.Popen(
