@@ -130,7 +130,7 @@ def main():
                     topology.stop_postgres, back, topology.start_postgres)
         if "s3" in chosen:
             measure(topology, "S3 server stopped (pages)", seconds, start, topology.stop_s3,
-                    back, lambda: topology.start_s3(create_bucket=False),
+                    back, topology.start_s3,
                     url="/publication/second-key-update-technical-safeguards-and-risk-management/")
         if "slowloris" in chosen:
             slow = {}

@@ -296,6 +296,7 @@ class Topology:
     # -- S3 (moto's server: the S3 HTTP protocol, objects in memory) ------------------------
 
     def start_s3(self, create_bucket=True):
+        kept, self._s3_objects = getattr(self, "_s3_objects", None), None
         moto = BIN / "moto_server"
         if not moto.exists():
             raise TopologyError(f"moto_server is not installed at {moto}: pip install -r requirements-dev.txt")
@@ -310,8 +311,13 @@ class Topology:
                 '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",'
                 f'"Action":"s3:GetObject","Resource":"arn:aws:s3:::{BUCKET}/*"}}]}}'
             ))
+            for key, body in (kept or {}).items():
+                client.put_object(Bucket=BUCKET, Key=key, Body=body)
 
     def stop_s3(self):
+        """Stop the S3 server. moto keeps objects in memory only, so they are kept here and
+        put back by the next `start_s3()`, as a real bucket keeps them through an outage."""
+        self._s3_objects = self.bucket_objects()
         self._stop_process("s3")
 
     def s3_client(self):
