@@ -83,7 +83,7 @@ def _postgres_command(program, database_settings, *arguments):
 def _run(command, env, what):
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"{what} failed: {result.stderr.strip()[-2000:]}")
+        raise BackupError(f"{what} failed: {result.stderr.strip()[-2000:]} Nothing was written.")
     return result.stdout
 
 
@@ -208,7 +208,17 @@ def create_backup(database, media_root, backup_dir, media_storage=None, postgres
     Returns the archive's path and the {name: sha256} of its files.
     """
     backup_dir = Path(backup_dir)
+    created = not backup_dir.exists()
     backup_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return _write_archive(database, media_root, backup_dir, media_storage, postgres)
+    except BaseException:
+        if created and not any(backup_dir.iterdir()):
+            backup_dir.rmdir()  # a failed first backup leaves nothing behind
+        raise
+
+
+def _write_archive(database, media_root, backup_dir, media_storage, postgres):
     now = datetime.datetime.now(datetime.UTC)
     archive_path = _archive_path(backup_dir, now)
     partial = archive_path.with_name(archive_path.name + ".partial")
