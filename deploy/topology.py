@@ -420,6 +420,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folder", help="keep everything in this folder (default: a temporary one)")
     options = parser.parse_args()
+
+    def stop_on_signal(number, frame):
+        raise KeyboardInterrupt
+
+    # Ctrl-C, `kill PID` and a closed terminal all stop every part (a background job's
+    # SIGINT may be ignored, so SIGTERM counts too).
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, stop_on_signal)
     topology = Topology(folder=options.folder).start()
     print(f"Site (nginx):  {topology.url()}")
     for index, port in enumerate(topology.ports["apps"]):
@@ -428,7 +436,14 @@ def main():
     print(f"Redis:         {topology.env['CACHE_URL']}")
     print(f"S3:            {topology.env['AWS_S3_ENDPOINT_URL']} bucket {BUCKET}")
     print(f"Folder:        {topology.folder}")
-    print("Create an editor: DATABASE_URL=... manage.py createsuperuser. Ctrl-C stops everything.")
+    settings_file = topology.folder / "app.env"
+    settings_file.write_text("".join(
+        f"{name}={topology.env[name]}\n" for name in sorted(topology.env)
+        if name in PROJECT_VARIABLES or name.startswith(("AWS_", "CONSENT_", "TRUSTED_", "SITE_"))
+    ))
+    print(f"The app servers' settings: {settings_file}; create an editor with")
+    print(f"  env $(cat {settings_file} | xargs) .venv/bin/python manage.py createsuperuser")
+    print("Ctrl-C (or kill PID) stops everything.")
     try:
         signal.pause()
     except KeyboardInterrupt:
