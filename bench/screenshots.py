@@ -51,8 +51,15 @@ def load_lazy_images(page):
     page.evaluate("window.scrollTo(0, 0)")
 
 
+LANGUAGE_PREFIXES = {"fr", "es", "ru", "zh-hans", "ar"}
+
+
 def page_name(path):
-    return path.strip("/").split("/")[0] or "home"
+    """"home", "publication", ...; prefixed with the language for other languages: "ar-home"."""
+    parts = path.strip("/").split("/")
+    if parts[0] in LANGUAGE_PREFIXES:
+        return f"{parts[0]}-{parts[1] if len(parts) > 1 and parts[1] else 'home'}"
+    return parts[0] or "home"
 
 
 @contextlib.contextmanager
@@ -71,6 +78,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--url", help="use this running site instead of starting one")
+    parser.add_argument("paths", nargs="*", default=PAGES, help="pages (default: the four), e.g. /ar/")
     arguments = parser.parse_args()
     arguments.out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
@@ -82,7 +90,7 @@ def main():
         )
         for width in WIDTHS:
             viewport = {"width": width, "height": HEIGHTS[width]}
-            for path in PAGES:
+            for path in arguments.paths:
                 name = f"{page_name(path)}-{width}"
                 # A first visit: a fresh context has no consent cookie, so the banner shows.
                 context = browser.new_context(viewport=viewport)
@@ -90,7 +98,8 @@ def main():
                 page.goto(base + path, wait_until="networkidle")
                 page.screenshot(path=arguments.out / f"{name}-banner.png")
                 shrink(arguments.out / f"{name}-banner.png")
-                page.locator("[data-consent-banner]").get_by_role("button", name="Decline").click()
+                # By value, not by label: the label is in the page's language.
+                page.locator('[data-consent-banner] button[value="decline"]').click()
                 page.locator("[data-consent-banner]").wait_for(state="detached")
                 page.goto(base + path, wait_until="networkidle")
                 load_lazy_images(page)

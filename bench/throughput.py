@@ -7,7 +7,8 @@ Starts what it needs on 127.0.0.1: a temporary site (SQLite seeded with the laun
 static files collected for WhiteNoise) served by Gunicorn with gunicorn.conf.py and 2
 workers, then loads it with `wrk` (32 connections) in one run: a static file served by
 WhiteNoise, /healthz as the floor of any Django view on this middleware stack, the landing
-page for a new visitor (no cookies, so the banner is shown), and the landing page for a
+page for a new visitor (no cookies, so the banner is shown), the same with a tracking tag
+(`/?utm_source=x`, which must come from the same cached copy), and the landing page for a
 visitor who has decided (the script accepts the banner through the real consent form and
 sends the cookie it got on every request). It prints requests per second, p99
 latency and errors for each, and each one's ratio to the static file.
@@ -102,6 +103,12 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers")
     parser.add_argument("--path", default="/", help="page to measure (default: the landing page)")
     parser.add_argument(
+        "--languages",
+        default="fr,ar",
+        help="also measure the page in these languages, for new visitors (default: fr,ar; "
+        "'' for none): each must keep up with the English page in the same run",
+    )
+    parser.add_argument(
         "--cookie",
         help="Cookie header of the visitor who has decided (default: the script accepts "
         "the banner itself, through the real consent form, and uses the cookie it gets)",
@@ -116,12 +123,18 @@ def main():
         print("Preparing a temporary site (migrate, seed content, collectstatic)...", flush=True)
         site = TemporarySite(folder).prepare()
         base = f"http://127.0.0.1:{options.port}"
+        tagged = options.path + ("&" if "?" in options.path else "?") + "utm_source=x"
         targets = [
             ("static file (WhiteNoise)", hashed_static_path(site), None),
             # The floor for any Django view on this stack: middleware, one query, one cache hit.
             ("trivial view /healthz", "/healthz", None),
             (f"page {options.path}, new visitor", options.path, None),
+            # A campaign link: tracking tags must be served from the same cached copy.
+            (f"page {tagged}, new visitor", tagged, None),
         ]
+        for language in filter(None, options.languages.split(",")):
+            path = f"/{language.strip()}{options.path}"
+            targets.append((f"page {path}, new visitor", path, None))
         decided = (f"page {options.path}, decided visitor", options.path, options.cookie)
         targets.append(decided)
 

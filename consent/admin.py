@@ -1,27 +1,42 @@
-"""Admin: editors word purposes and publish policy versions; accountable staff read the records.
+"""Admin: privacy officers word purposes, publish policy versions and read the records.
 
 Consent records are read-only here (the proof must not be edited through the site). Seeing
 them needs `consent.view_consentrecord`; the weekly overview and the CSV export need
-`consent.view_consent_overview` as well. Editors hold neither.
+`consent.view_consent_overview` as well. The "Privacy officers" group holds these and the
+purpose and policy-version permissions (consent.privacy_officers); editors hold none.
 """
 
 import uuid
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from reportsite.adminlists import SafeFilterAdmin
+
 from . import overview
 from .export import csv_lines
-from .models import ConsentRecord, PolicyVersion, Purpose, ShownTexts
+from .models import (
+    ALWAYS_REQUIRED,
+    NEVER_REQUIRED,
+    ConsentRecord,
+    PolicyVersion,
+    Purpose,
+    PurposeNotRemovable,
+    ShownTexts,
+)
 
 OVERVIEW_PERMISSION = "consent.view_consent_overview"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SafeFilterAdmin):
     """The proof is never added, changed or deleted through the site."""
 
     def has_add_permission(self, request):
@@ -36,17 +51,73 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Purpose)
 class PurposeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "required", "order"]
+    """Privacy officers word, order and retire purposes; the site's own rules stay fixed."""
+
+    list_display = ["name", "slug", "required", "order", "asked"]
     list_editable = ["order"]
-    prepopulated_fields = {"slug": ["name"]}
+    actions = ["retire_selected", "delete_selected"]
+
+    @admin.display(boolean=True, description="asked in the banner")
+    def asked(self, purpose):
+        return not purpose.retired
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # An existing purpose's slug is read-only, and a read-only field cannot be prepopulated.
+        return {} if obj else {"slug": ["name"]}
 
     def get_readonly_fields(self, request, obj=None):
-        # Records store choices by slug: renaming one would orphan them.
-        return ["slug"] if obj else []
+        if obj is None:
+            return []
+        # Records store choices by slug: renaming one would orphan them. The site's own
+        # purposes keep the rule the code gives them (see SitePurpose).
+        fixed = ["slug", "retired_at"]
+        if obj.slug in ALWAYS_REQUIRED | NEVER_REQUIRED:
+            fixed.append("required")
+        return fixed
+
+    def delete_view(self, request, object_id, extra_context=None):
+        purpose = self.get_object(request, unquote(object_id))
+        if purpose is not None and self.has_delete_permission(request, purpose):
+            reason = purpose.refusal_to_delete()
+            if reason:
+                self.message_user(request, reason, messages.ERROR)
+                return redirect(reverse("admin:consent_purpose_change", args=[purpose.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    @admin.action(permissions=["delete"], description="Delete selected purposes")
+    def delete_selected(self, request, queryset):
+        refusals = [reason for reason in (p.refusal_to_delete() for p in queryset) if reason]
+        if refusals:
+            for reason in refusals:
+                self.message_user(request, reason, messages.ERROR)
+            return None
+        return admin_actions.delete_selected(self, request, queryset)
+
+    @admin.action(
+        permissions=["change"],
+        description="Retire selected purposes (the banner stops asking; new policy version)",
+    )
+    def retire_selected(self, request, queryset):
+        names = [f"“{purpose.name}”" for purpose in queryset]
+        try:
+            version = queryset.retire()
+        except PurposeNotRemovable as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            f"Retired {', '.join(names)}: the banner no longer asks for "
+            f"{'them' if len(names) > 1 else 'it'}. {version} is in force from today with the "
+            "same text, so every visitor is asked again; publish a later version if the text "
+            "still describes what was retired.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin):
+    """Privacy officers publish cookie-policy versions; one in force is never changed."""
+
     list_display = ["number", "effective_date"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -95,9 +166,9 @@ class PolicyVersionFilter(admin.SimpleListFilter):
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ["sequence", "created_at", "consent_id", "action", "policy_version",
-                    "choice_summary", "gpc", "path"]
+                    "choice_summary", "gpc", "language", "path"]
     list_filter = [("created_at", admin.DateFieldListFilter), "action", PolicyVersionFilter,
-                   PurposeChoiceFilter, "gpc"]
+                   PurposeChoiceFilter, "gpc", "language"]
     date_hierarchy = "created_at"
     search_fields = ["consent_id"]
     search_help_text = "Search by consent id (the full id, as the visitor's privacy page shows it)."
@@ -155,8 +226,16 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     def overview_view(self, request):
         if not request.user.has_perm(OVERVIEW_PERMISSION):
             raise PermissionDenied
-        weeks = overview.weekly_shares()
+        languages = dict(settings.LANGUAGES)
+        language = request.GET.get("language", "")
+        if language and language not in languages:
+            return HttpResponseBadRequest(
+                f"Unknown language {language!r}: choose one of {', '.join(languages)}."
+            )
+        weeks = overview.weekly_shares(language=language or None)
         context = {
+            "languages": [("", "All languages"), *languages.items()],
+            "language": language,
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Consent overview",

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from . import conf
 from .models import ChainCheckpoint, ChainHead, ConsentRecord
 
 GENESIS_HASH = "0" * 64
@@ -24,7 +25,7 @@ GENESIS_HASH = "0" * 64
 
 def derived_key(purpose):
     """A key for one use (chain, IP hashing), from CONSENT_HASH_KEY or else SECRET_KEY."""
-    secret = settings.CONSENT_HASH_KEY or settings.SECRET_KEY
+    secret = conf.CONSENT_HASH_KEY or settings.SECRET_KEY
     return salted_hmac(f"consent.{purpose}", "key", secret=secret, algorithm="sha256").digest()
 
 
@@ -51,6 +52,10 @@ def record_hash(record, prev_hash):
         "texts_fingerprint": record.texts_fingerprint,
         "prev_hash": prev_hash,
     }
+    # Records from before languages have none and keep the hash they were given; every
+    # later record's language is covered by its hash.
+    if record.language:
+        fields["language"] = record.language
     return _mac(json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
 
 

@@ -8,27 +8,37 @@ The consent endpoint accepts a browser form (application/x-www-form-urlencoded) 
   which means off), or JSON ``"purposes": {"<slug>": true|false}``;
 - ``next``: the same-site path to return to; ``shown``: the fingerprint of the texts the
   page displayed (optional; when given it must match the texts in force).
+
+Each client network (the /24 or /48 that the records' IP hash covers, from the real client
+address behind trusted proxies) may post CONSENT_RATE_LIMIT decisions per period; see
+`wait_before_next`.
 """
 
 import ipaddress
 import json
+import logging
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.db import transaction
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language, gettext
+from django_ratelimit.core import get_usage
 
-from . import chain
+from reportsite.client_address import client_ip
+
+from . import chain, conf
 from .models import ConsentRecord, ShownTexts
-from .state import shown_texts
+from .state import purpose_name, shown_texts
 
 MAX_BODY_BYTES = 4096
 ACTIONS = {"accept", "decline", "save", "grant"}
 TRUE_VALUES = {"on", "1", "true", "yes"}
 FALSE_VALUES = {"off", "0", "false", "no"}
+
+logger = logging.getLogger(__name__)
 
 
 class BadDecision(Exception):
@@ -44,12 +54,13 @@ def _read_body(request):
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        raise BadDecision(400, "The Content-Length header is not a number.") from None
+        raise BadDecision(400, gettext("The Content-Length header is not a number.")) from None
+    too_large = gettext("The request is too large (at most %(bytes)s bytes).")
     if length > MAX_BODY_BYTES:
-        raise BadDecision(413, f"The request is too large (at most {MAX_BODY_BYTES} bytes).")
+        raise BadDecision(413, too_large % {"bytes": MAX_BODY_BYTES})
     body = request.body
     if len(body) > MAX_BODY_BYTES:
-        raise BadDecision(413, f"The request is too large (at most {MAX_BODY_BYTES} bytes).")
+        raise BadDecision(413, too_large % {"bytes": MAX_BODY_BYTES})
     return body
 
 
@@ -58,7 +69,7 @@ def _flag(slug, value):
         return value
     if isinstance(value, str) and value.strip().lower() in TRUE_VALUES | FALSE_VALUES:
         return value.strip().lower() in TRUE_VALUES
-    raise BadDecision(400, f"The choice for “{slug}” must be on or off.")
+    raise BadDecision(400, gettext("The choice for “%(slug)s” must be on or off.") % {"slug": slug})
 
 
 def parse(request):
@@ -68,20 +79,35 @@ def parse(request):
         try:
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise BadDecision(400, "The request body is not valid JSON.") from None
+            raise BadDecision(400, gettext("The request body is not valid JSON.")) from None
+        try:
+            # Python's JSON reader accepts escaped lone surrogates ("\ud800"), which no
+            # database, hash or response can encode.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadDecision(
+                400, gettext(
+                    "The request body is not valid JSON: it holds text that is not valid "
+                    "Unicode (an unpaired surrogate escape such as \\ud800)."
+                )
+            ) from None
+        except RecursionError:
+            raise BadDecision(
+                400, gettext("The request body is not valid JSON: it is nested too deeply.")
+            ) from None
         if not isinstance(data, dict):
-            raise BadDecision(400, "The JSON body must be an object.")
+            raise BadDecision(400, gettext("The JSON body must be an object."))
         purposes = data.get("purposes", {})
         if not isinstance(purposes, dict):
-            raise BadDecision(400, "“purposes” must map purpose names to true or false.")
+            raise BadDecision(400, gettext("“purposes” must map purpose names to true or false."))
         fields = data
     elif request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data", ""}:
         try:
             fields = QueryDict(body) if not request.content_type else request.POST
         except TooManyFieldsSent:
-            raise BadDecision(400, "The form has too many fields.") from None
+            raise BadDecision(400, gettext("The form has too many fields.")) from None
         except MultiPartParserError:
-            raise BadDecision(400, "The form data is malformed.") from None
+            raise BadDecision(400, gettext("The form data is malformed.")) from None
         purposes = {
             key.removeprefix("purpose-"): fields[key]
             for key in fields
@@ -89,14 +115,15 @@ def parse(request):
         }
     else:
         raise BadDecision(
-            415, "Send the choices as a form (application/x-www-form-urlencoded) or as JSON."
+            415,
+            gettext("Send the choices as a form (application/x-www-form-urlencoded) or as JSON."),
         )
     action, next_url, shown = (fields.get(key) for key in ("action", "next", "shown"))
     if not isinstance(action, str) or action not in ACTIONS:
-        raise BadDecision(400, "Unknown action: choose accept, decline, save or grant.")
+        raise BadDecision(400, gettext("Unknown action: choose accept, decline, save or grant."))
     for name, value in (("next", next_url), ("shown", shown)):
         if value is not None and not isinstance(value, str):
-            raise BadDecision(400, f"“{name}” must be a string.")
+            raise BadDecision(400, gettext("“%(name)s” must be a string.") % {"name": name})
     choices = {str(slug): _flag(slug, value) for slug, value in purposes.items()}
     return action, choices, next_url or "", shown or ""
 
@@ -106,24 +133,32 @@ def decide(state, action, given):
     known = {purpose.slug: purpose for purpose in state.purposes}
     unknown = sorted(set(given) - set(known))
     if unknown:
-        raise BadDecision(400, "Unknown purpose: " + ", ".join(f"“{s}”" for s in unknown) + ".")
+        raise BadDecision(
+            400,
+            gettext("Unknown purpose: %(purposes)s.")
+            % {"purposes": gettext(", ").join(f"“{s}”" for s in unknown)},
+        )
     for slug, on in given.items():
-        if known[slug].required and not on:
+        if known[slug].always_on and not on:
             raise BadDecision(
-                400, f"{known[slug].name} cannot be switched off: the site cannot work without it."
+                400,
+                gettext("%(purpose)s cannot be switched off: the site cannot work without it.")
+                % {"purpose": purpose_name(known[slug])},
             )
     previous = {slug: bool(on) for slug, on in (state.cookie or {}).get("c", {}).items()}
     if action == "accept":
         choices = {slug: True for slug in known}
     elif action == "decline":
-        choices = {slug: purpose.required for slug, purpose in known.items()}
+        choices = {slug: purpose.always_on for slug, purpose in known.items()}
     elif action == "save":
-        choices = {slug: purpose.required or given.get(slug, False) for slug, purpose in known.items()}
+        choices = {slug: purpose.always_on or given.get(slug, False) for slug, purpose in known.items()}
     else:
         if not given:
-            raise BadDecision(400, "Name the purpose to allow.")
+            raise BadDecision(400, gettext("Name the purpose to allow."))
         if not all(given.values()):
-            raise BadDecision(400, "“grant” only switches purposes on; use “save” to refuse.")
+            raise BadDecision(
+                400, gettext("“grant” only switches purposes on; use “save” to refuse.")
+            )
         choices = {**state.choices, **given}
     if any(previous.get(slug) and not on for slug, on in choices.items()):
         recorded = ConsentRecord.Action.WITHDRAW
@@ -136,8 +171,8 @@ def decide(state, action, given):
     return choices, recorded
 
 
-def ip_hash(address):
-    """Keyed hash of the address truncated to its /24 (IPv4) or /48 (IPv6) network."""
+def client_network(address):
+    """The /24 (IPv4) or /48 (IPv6) network of an address, as text; "" if it is not one."""
     try:
         ip = ipaddress.ip_address((address or "").strip())
     except ValueError:
@@ -145,10 +180,45 @@ def ip_hash(address):
     if ip.version == 6 and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
-    network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def ip_hash(address):
+    """Keyed hash of the address truncated to its /24 (IPv4) or /48 (IPv6) network."""
+    network = client_network(address)
+    if not network:
+        return ""
     return salted_hmac(
-        "consent.ip", str(network), secret=chain.derived_key("ip"), algorithm="sha256"
+        "consent.ip", network, secret=chain.derived_key("ip"), algorithm="sha256"
     ).hexdigest()
+
+
+def _network_of_request(group, request):
+    # django-ratelimit stores only a hash of this in the cache key.
+    return client_network(client_ip(request)) or "unknown"
+
+
+def wait_before_next(request):
+    """Seconds this client's network must wait before its next decision (0: go ahead).
+
+    Counts the request. django-ratelimit keeps the count in the cache (fixed windows, an
+    atomic add-then-increment), so every worker and server sharing that cache (Redis) shares
+    the count. If the cache cannot count, decisions are let through: withdrawing consent
+    must never depend on the cache being up.
+    """
+    rate = conf.CONSENT_RATE_LIMIT
+    if not rate:
+        return 0
+    try:
+        usage = get_usage(
+            request, group="consent.decide", key=_network_of_request, rate=rate, increment=True
+        )
+    except Exception:  # the cache server is unreachable (e.g. redis.ConnectionError)
+        logger.warning("Consent rate limit not counted: the cache failed.", exc_info=True)
+        return 0
+    if usage is None or usage["time_left"] < 0 or not usage["should_limit"]:
+        return 0
+    return max(1, usage["time_left"])
 
 
 def record(request, state, choices, action, path, shown):
@@ -157,8 +227,11 @@ def record(request, state, choices, action, path, shown):
     fingerprint = state.texts_fingerprint
     if shown and shown != fingerprint:
         raise BadDecision(
-            409, "The texts about cookies changed since this page was loaded. Please reload "
-            "the page, review them and choose again.",
+            409,
+            gettext(
+                "The texts about cookies changed since this page was loaded. Please reload "
+                "the page, review them and choose again."
+            ),
         )
     entry = ConsentRecord(
         consent_id=uuid.UUID(state.consent_id) if state.consent_id else uuid.uuid4(),
@@ -169,8 +242,10 @@ def record(request, state, choices, action, path, shown):
         gpc=state.gpc,
         path=path[:500],
         user_agent=request.headers.get("User-Agent", "")[:200],
-        ip_hash=ip_hash(request.META.get("REMOTE_ADDR")),
+        ip_hash=ip_hash(client_ip(request)),
         texts_fingerprint=fingerprint,
+        # The page's language (its URL prefix): the texts above are in it.
+        language=get_language(),
     )
     with transaction.atomic():
         ShownTexts.objects.get_or_create(fingerprint=fingerprint, defaults={"content": texts})
@@ -180,6 +255,6 @@ def record(request, state, choices, action, path, shown):
 
 def analytics_script():
     """The analytics script's attributes, or None while analytics is not configured."""
-    if not settings.ANALYTICS_SCRIPT_URL:
+    if not conf.ANALYTICS_SCRIPT_URL:
         return None
-    return {"src": settings.ANALYTICS_SCRIPT_URL, "site_id": settings.ANALYTICS_SITE_ID}
+    return {"src": conf.ANALYTICS_SCRIPT_URL, "site_id": conf.ANALYTICS_SITE_ID}

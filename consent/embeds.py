@@ -4,9 +4,10 @@ import dataclasses
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from django.conf import settings
+from . import conf
+from .models import SitePurpose
 
-EMBEDS_PURPOSE = "embeds"
+EMBEDS_PURPOSE = SitePurpose.EMBEDS.value
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 VIMEO_ID = re.compile(r"^[0-9]{3,12}$")
 
@@ -52,5 +53,5 @@ def parse(url):
         embed = Embed("Vimeo", url, f"https://player.vimeo.com/video/{video_id}?dnt=1")
     else:
         return None
-    allowed = any(embed.embed_url.startswith(origin + "/") for origin in settings.EMBED_FRAME_ORIGINS)
+    allowed = any(embed.embed_url.startswith(origin + "/") for origin in conf.EMBED_FRAME_ORIGINS)
     return embed if allowed else None

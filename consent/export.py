@@ -5,7 +5,7 @@ import json
 
 FIELDS = [
     "sequence", "created_at", "consent_id", "policy_version", "action", "choices", "gpc",
-    "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash", "record_hash",
+    "path", "user_agent", "ip_hash", "texts_fingerprint", "language", "prev_hash", "record_hash",
 ]
 CHUNK = 2000
 
@@ -23,6 +23,7 @@ def _row(record):
         "user_agent": record.user_agent,
         "ip_hash": record.ip_hash,
         "texts_fingerprint": record.texts_fingerprint,
+        "language": record.language,
         "prev_hash": record.prev_hash,
         "record_hash": record.record_hash,
     }

@@ -8,8 +8,70 @@ purge removes only the oldest ones and leaves a checkpoint where the remaining c
 
 import uuid
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SitePurpose(models.TextChoices):
+    """The purposes the site's own code acts on, by the key records store (their slug).
+
+    Their rules are fixed here, whatever is edited in the admin: functional is always on;
+    analytics and embedded content are never required, so a decline or a Global Privacy
+    Control signal always refuses them and their code is never loaded without consent.
+    Database constraints hold the rules too, so a purpose deleted and added again with the
+    same slug gets the same rules. Privacy officers word them, order them, or retire them.
+    """
+
+    FUNCTIONAL = "functional", "Functional"
+    EMBEDS = "embeds", "Embedded external content"
+    ANALYTICS = "analytics", "Analytics"
+
+
+ALWAYS_REQUIRED = frozenset({SitePurpose.FUNCTIONAL.value})
+NEVER_REQUIRED = frozenset({SitePurpose.EMBEDS.value, SitePurpose.ANALYTICS.value})
+
+
+class PurposeNotRemovable(Exception):
+    """A purpose cannot be deleted or retired; the message says why and what to do instead."""
+
+
+class PurposeQuerySet(models.QuerySet):
+    def asked(self):
+        """The purposes the banner asks for (not retired)."""
+        return self.filter(retired_at__isnull=True)
+
+    def retire(self):
+        """Stop asking for these purposes, under a new policy version in force from today.
+
+        Every visitor is asked again (their decision named purposes that are gone); the new
+        version keeps the current text, which a later version may replace. Returns it.
+        """
+        purposes = list(self)
+        for purpose in purposes:
+            if purpose.retired:
+                raise PurposeNotRemovable(f"“{purpose.name}” is already retired.")
+            if purpose.always_on:
+                raise PurposeNotRemovable(
+                    f"“{purpose.name}” cannot be retired: the site cannot work without it."
+                )
+        current = PolicyVersion.objects.current()
+        latest = PolicyVersion.objects.order_by("-number").first()
+        if latest and latest != current:
+            raise PurposeNotRemovable(
+                f"{latest} is not in force yet: retire purposes once it is, or delete that "
+                "version first."
+            )
+        with transaction.atomic():
+            for purpose in purposes:
+                purpose.retired_at = timezone.now()
+                purpose.save(update_fields=["retired_at"])
+            return PolicyVersion.objects.create(
+                number=(latest.number + 1) if latest else 1,
+                effective_date=timezone.localdate(),
+                text=current.text if current else "",
+            )
 
 
 class Purpose(models.Model):
@@ -18,15 +80,77 @@ class Purpose(models.Model):
     description = models.TextField(help_text="Shown next to the switch in the cookie settings.")
     required = models.BooleanField(
         default=False,
-        help_text="Always on: the site cannot work without it. Visitors cannot switch it off.",
+        help_text="Always on: the site cannot work without it. Visitors cannot switch it off. "
+        "Analytics and embedded content can never be required.",
     )
     order = models.PositiveSmallIntegerField("display order", default=0)
+    retired_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="From then on the banner no longer asks for it (records keep their choices).",
+    )
+
+    objects = PurposeQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=sorted(NEVER_REQUIRED), required=True),
+                name="consent_site_optional_purposes_never_required",
+                violation_error_message="Analytics and embedded content can never be required: "
+                "visitors must be free to refuse them.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(slug__in=sorted(ALWAYS_REQUIRED), required=False),
+                name="consent_functional_purpose_always_required",
+                violation_error_message="The functional purpose is always required: the site "
+                "cannot work without it.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def always_on(self):
+        """Whether it is on for every visitor, by the site's rules first (see SitePurpose)."""
+        if self.slug in NEVER_REQUIRED:
+            return False
+        return self.required or self.slug in ALWAYS_REQUIRED
+
+    @property
+    def retired(self):
+        return self.retired_at is not None
+
+    def clean(self):
+        super().clean()
+        if self.slug in NEVER_REQUIRED and self.required:
+            raise ValidationError(
+                {"required": f"“{self.slug}” can never be required: visitors must be free to "
+                 "refuse it."}
+            )
+        if self.slug in ALWAYS_REQUIRED and not self.required:
+            raise ValidationError(
+                {"required": f"“{self.slug}” is always required: the site cannot work without it."}
+            )
+
+    def refusal_to_delete(self):
+        """Why this purpose cannot be deleted, or "" when it can."""
+        # exists() stops at the first record naming it: quick even with a million records.
+        if not ConsentRecord.objects.filter(choices__has_key=self.slug).exists():
+            return ""
+        return (
+            f"“{self.name}” cannot be deleted: consent records refer to it, and they are the "
+            "proof of what visitors chose. Retire it instead (the action “Retire selected "
+            "purposes” in the list of purposes), so that the banner stops asking for it."
+        )
+
+
+def refuse_to_delete_recorded_purposes(sender, instance, **kwargs):
+    """pre_delete of Purpose: whatever deletes it (admin, shell, a queryset), records win."""
+    reason = instance.refusal_to_delete()
+    if reason:
+        raise PurposeNotRemovable(reason)
 
 
 class PolicyVersionQuerySet(models.QuerySet):
@@ -70,10 +194,10 @@ class ShownTexts(models.Model):
 
 class ConsentRecord(models.Model):
     class Action(models.TextChoices):
-        ACCEPT_ALL = "accept_all", "Accept all"
-        DECLINE_ALL = "decline_all", "Decline all"
-        CUSTOM = "custom", "Custom"
-        WITHDRAW = "withdraw", "Withdraw"
+        ACCEPT_ALL = "accept_all", _("Accept all")
+        DECLINE_ALL = "decline_all", _("Decline all")
+        CUSTOM = "custom", _("Custom")
+        WITHDRAW = "withdraw", _("Withdraw")
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     consent_id = models.UUIDField(db_index=True, default=uuid.uuid4)
@@ -88,6 +212,10 @@ class ConsentRecord(models.Model):
         "IP hash", max_length=64, blank=True, help_text="Keyed hash of the truncated address."
     )
     texts_fingerprint = models.CharField(max_length=64)
+    # Empty on records made before the site had languages (they were all in English).
+    language = models.CharField(
+        max_length=16, blank=True, help_text="The language the visitor was asked in."
+    )
     prev_hash = models.CharField(max_length=64)
     record_hash = models.CharField(max_length=64)
 

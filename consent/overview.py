@@ -5,6 +5,7 @@ A visitor is a consent id; in each week, their last decision of that week counts
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from .models import ConsentRecord, Purpose
@@ -18,13 +19,22 @@ def optional_purposes():
     return list(Purpose.objects.filter(required=False))
 
 
-def weekly_shares(weeks=12, today=None):
+def records_in(language):
+    """Records given in `language`; those made before the site had languages were English."""
+    records = ConsentRecord.objects.all()
+    if language == settings.LANGUAGE_CODE:
+        return records.filter(language__in=["", language])
+    return records.filter(language=language) if language else records
+
+
+def weekly_shares(weeks=12, today=None, language=None):
+    """Per week, the share of visitors allowing each purpose (of those asked in `language`)."""
     today = today or timezone.localdate()
     first = today - datetime.timedelta(days=today.weekday(), weeks=weeks - 1)
     start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
     last_choice = {}
     rows = (
-        ConsentRecord.objects.filter(created_at__gte=start)
+        records_in(language).filter(created_at__gte=start)
         .order_by("sequence")
         .values_list("created_at", "consent_id", "choices")
     )

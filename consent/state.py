@@ -2,7 +2,8 @@
 
 Everything a rendered page shows about consent (banner or not, switches, analytics tag,
 embeds) is a function of `ConsentState` alone, which `page_variant` names with a short key,
-so a page cache can store one copy per key instead of one per visitor.
+so a page cache can store one copy per key instead of one per visitor: the app registers
+`page_variant` with `reportsite.pagecache` at start-up (see consent.apps).
 """
 
 import dataclasses
@@ -14,15 +15,20 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
-from reportsite import pagecache
+from reportsite.pagecache import current_generation
 
+from . import conf
 from .models import PolicyVersion, Purpose
 
 COOKIE_SALT = "consent.cookie"
-BANNER_TITLE = "Use of personal data and cookies"
-GPC_NOTE = (
+# The fixed texts, in English; visitors read them in the page's language (gettext), and
+# what a record proves is the text in that language (see shown_texts).
+BANNER_TITLE = gettext_noop("Use of personal data and cookies")
+GPC_NOTE = gettext_noop(
     "Your browser sent a Global Privacy Control signal, so we have switched off every "
     "optional purpose. Thank you for telling us; you can still choose otherwise here."
 )
@@ -32,23 +38,45 @@ class ForgedCookie(Exception):
     """The consent cookie was not signed by this site (or was tampered with)."""
 
 
+def purpose_name(purpose):
+    """The purpose's name in the active language.
+
+    Purposes are content, but the seeded ones' texts are in the interface's catalogues
+    (consent.seed marks them), so they are shown translated until editors change them.
+    """
+    return gettext(purpose.name)
+
+
+def purpose_description(purpose):
+    return gettext(purpose.description)
+
+
 def banner_text(purposes):
-    names = [purpose.name for purpose in purposes]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
-    return f"We use cookies and process personal data for the following purposes: {listed}."
+    names = [purpose_name(purpose) for purpose in purposes]
+    if len(names) == 1:
+        listed = names[0]
+    else:
+        # Translators: joins the last two purpose names, e.g. "Functional, Embeds & Analytics".
+        listed = gettext("%(names)s & %(last)s") % {
+            "names": gettext(", ").join(names[:-1]),
+            "last": names[-1],
+        }
+    return gettext("We use cookies and process personal data for the following purposes: "
+                   "%(purposes)s.") % {"purposes": listed}
 
 
 def shown_texts(purposes, gpc):
-    """The texts a visitor is shown, as stored for the proof (see ShownTexts)."""
+    """The texts a visitor is shown in the active language, as stored for the proof (see
+    ShownTexts): a French visitor's record proves the French texts."""
     return {
-        "title": BANNER_TITLE,
+        "title": gettext(BANNER_TITLE),
         "text": banner_text(purposes) if purposes else "",
-        "gpc_note": GPC_NOTE if gpc else "",
+        "gpc_note": gettext(GPC_NOTE) if gpc else "",
         "purposes": [
             {
                 "slug": purpose.slug,
-                "name": purpose.name,
-                "description": purpose.description,
+                "name": purpose_name(purpose),
+                "description": purpose_description(purpose),
                 "required": purpose.required,
             }
             for purpose in purposes
@@ -62,28 +90,29 @@ def fingerprint(texts):
 
 
 def max_age_seconds():
-    return settings.CONSENT_MAX_AGE_DAYS * 24 * 3600
+    return conf.CONSENT_MAX_AGE_DAYS * 24 * 3600
 
 
 @functools.lru_cache(maxsize=4096)
-def _unsign(value):
+def _unsign(value, secret_key):
     """The signed payload of a cookie value, or None if this site did not sign it.
 
     Memoised: every cached page served to a visitor who decided checks their cookie, and
     many requests carry the same one. Expiry is checked by the caller, on every request.
+    The key is an argument so that a rotated SECRET_KEY never finds an old verdict.
     """
     try:
-        return signing.loads(value, salt=COOKIE_SALT)
+        return signing.loads(value, key=secret_key, salt=COOKIE_SALT)
     except signing.BadSignature:
         return None
 
 
 def read_cookie(request):
     """The cookie's payload; None when absent or expired. Raises ForgedCookie."""
-    value = request.COOKIES.get(settings.CONSENT_COOKIE_NAME)
+    value = request.COOKIES.get(conf.CONSENT_COOKIE_NAME)
     if not value:
         return None
-    payload = _unsign(value)
+    payload = _unsign(value, settings.SECRET_KEY)
     if payload is None:
         raise ForgedCookie
     try:
@@ -107,17 +136,17 @@ def cookie_value(consent_id, version, choices):
 
 def set_cookie(response, consent_id, version, choices):
     response.set_cookie(
-        settings.CONSENT_COOKIE_NAME,
+        conf.CONSENT_COOKIE_NAME,
         cookie_value(consent_id, version, {slug: int(on) for slug, on in choices.items()}),
         max_age=max_age_seconds(),
-        secure=settings.CONSENT_COOKIE_SECURE,
+        secure=conf.CONSENT_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )
 
 
 def delete_cookie(response):
-    response.delete_cookie(settings.CONSENT_COOKIE_NAME, samesite="Lax")
+    response.delete_cookie(conf.CONSENT_COOKIE_NAME, samesite="Lax")
 
 
 @dataclasses.dataclass
@@ -142,7 +171,7 @@ class ConsentState:
         """Purpose slug -> allowed, as the site must honour it now."""
         given = self.cookie["c"] if self.decided else {}
         return {
-            purpose.slug: purpose.required or given.get(purpose.slug, False)
+            purpose.slug: purpose.always_on or given.get(purpose.slug, False)
             for purpose in self.purposes
         }
 
@@ -164,33 +193,34 @@ def sent_gpc(request):
 
 
 def _config_key():
-    return f"consent:config:{pagecache.current_generation()}:{timezone.localdate().isoformat()}"
+    return f"consent:config:{current_generation()}:{timezone.localdate().isoformat()}"
 
 
 def consent_config():
     """The policy version in force and the purposes, as a pair.
 
     Every page shows them (banner, switches), so they are cached until an editor changes
-    one (the page cache's content generation moves) or the day changes (a version dated in
-    the future comes into force on its date). The last pair is also kept in this process,
-    which spares unpickling it on every request.
+    one or the day changes (a version dated in the future comes into force on its date).
+    The last pair is also kept in this process, which spares unpickling it on every request.
+    A save or delete clears this process's copy at once (`forget_config`, connected in
+    consent.apps); other processes see the change through the key, which carries the
+    site's content generation (moved by the same saves, in every process on every server).
     """
     key = _config_key()
     last_key, last_config = _last_config
     if key == last_key:
         return last_config
-    config = pagecache.cache().get(key)
+    config = cache.get(key)
     if config is None:
-        config = (PolicyVersion.objects.current(), list(Purpose.objects.all()))
-        pagecache.cache().set(key, config, 24 * 3600)
+        config = (PolicyVersion.objects.current(), list(Purpose.objects.asked()))
+        cache.set(key, config, 24 * 3600)
     _last_config[:] = [key, config]
     return config
 
 
-def forget_config():
-    """Drop what this process remembers (for tests, whose database changes without saves)."""
+def forget_config(**signal_arguments):
+    """Drop this process's copy of the consent texts and what it derived from them."""
     _last_config[:] = [None, None]
-    _unsign.cache_clear()
     _decided_variants.clear()
 
 
@@ -237,12 +267,12 @@ def page_variant(request):
     content. (A version dated in the future needs nothing: from its date on, every decided
     visitor's key turns back to "new" by itself.) Costs no query: see `consent_config`.
     """
-    if settings.CONSENT_COOKIE_NAME not in request.COOKIES:
+    if conf.CONSENT_COOKIE_NAME not in request.COOKIES:
         # The launch-day case, answered without looking anything up.
         return "new-gpc" if sent_gpc(request) else "new"
     # Visitors who decided come back with the same cookie: their variant is remembered
     # until the texts change or their decision expires, so a cached page costs them little.
-    memo_key = (request.COOKIES[settings.CONSENT_COOKIE_NAME], sent_gpc(request), _config_key())
+    memo_key = (request.COOKIES[conf.CONSENT_COOKIE_NAME], sent_gpc(request), _config_key())
     remembered = _decided_variants.get(memo_key)
     if remembered and remembered[1] > time.time():
         return remembered[0]
@@ -251,7 +281,7 @@ def page_variant(request):
         return "new-gpc" if state.gpc else "new"
     choices = state.choices
     optional = sorted(
-        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.required
+        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.always_on
     )
     variant = f"v{state.version.number}:" + ",".join(f"{slug}={int(on)}" for slug, on in optional)
     if len(_decided_variants) >= _DECIDED_VARIANTS_KEPT:

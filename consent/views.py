@@ -7,13 +7,13 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import is_same_domain, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from . import decisions
-from .embeds import EMBEDS_PURPOSE
-from .models import ConsentRecord
-from .state import delete_cookie, fingerprint, get_state, set_cookie, shown_texts
+from .models import ConsentRecord, SitePurpose
+from .state import delete_cookie, fingerprint, get_state, purpose_name, set_cookie, shown_texts
 
 SAFE_FETCH_SITES = {"same-origin", "none"}
 
@@ -23,6 +23,8 @@ def same_site_path(request, url):
     if (
         url
         and url.startswith("/")
+        # Control characters (NUL above all, which PostgreSQL cannot store) are no path.
+        and url.isprintable()
         and url_has_allowed_host_and_scheme(
             url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
@@ -36,14 +38,14 @@ def cross_site_reason(request):
     fetch_site = request.headers.get("Sec-Fetch-Site")
     origin = request.headers.get("Origin")
     if fetch_site is None and origin is None:
-        return (
+        return gettext(
             "This request could not be verified as coming from this site (the browser sent "
             "neither an Origin nor a Sec-Fetch-Site header). Please use the site's own form."
         )
     if fetch_site is not None and fetch_site.strip().lower() not in SAFE_FETCH_SITES:
-        return "Cross-site requests cannot change your cookie choices."
+        return gettext("Cross-site requests cannot change your cookie choices.")
     if origin is not None and not _trusted_origin(request, origin.strip().rstrip("/")):
-        return "Cross-site requests cannot change your cookie choices."
+        return gettext("Cross-site requests cannot change your cookie choices.")
     return ""
 
 
@@ -103,23 +105,45 @@ def decide(request):
     403 and records nothing. The cookie this view sets is SameSite=Lax as a second layer.
     """
     if request.method != "POST":
-        response = _refuse(request, 405, "Send your cookie choices with a POST request.")
+        response = _refuse(request, 405, gettext("Send your cookie choices with a POST request."))
         response["Allow"] = "POST"
         return response
     reason = cross_site_reason(request)
     if reason:
         return _refuse(request, 403, reason)
+    # Counted after the origin check: another site cannot use its visitors' browsers to
+    # spend a network's allowance.
+    wait = decisions.wait_before_next(request)
+    if wait:
+        response = _refuse(
+            request,
+            429,
+            gettext(
+                "Too many cookie choices were sent from your network in a short time, so "
+                "this one was not saved. Please try again in %(seconds)s seconds."
+            )
+            % {"seconds": wait},
+        )
+        response["Retry-After"] = str(wait)
+        return response
     state = get_state(request)
     if state.forged_cookie:
         response = _refuse(
-            request, 400, "Your consent cookie was not issued by this site, so it has been "
-            "removed. Please make your choice again.",
+            request,
+            400,
+            gettext(
+                "Your consent cookie was not issued by this site, so it has been "
+                "removed. Please make your choice again."
+            ),
         )
         delete_cookie(response)
         return response
     if state.version is None:
-        return _refuse(request, 409, "No cookie policy is published yet, so no choice can be "
-                       "recorded.")
+        return _refuse(
+            request,
+            409,
+            gettext("No cookie policy is published yet, so no choice can be recorded."),
+        )
     try:
         action, given, next_url, shown = decisions.parse(request)
         choices, recorded_action = decisions.decide(state, action, given)
@@ -132,7 +156,7 @@ def decide(request):
     if _wants_json(request):
         response = JsonResponse(
             {
-                "message": "Your choices have been saved.",
+                "message": gettext("Your choices have been saved."),
                 "consent_id": str(entry.consent_id),
                 "policy_version": entry.policy_version,
                 "action": entry.action,
@@ -140,8 +164,10 @@ def decide(request):
                 # Something allowed before is now refused: code already running in the
                 # page (analytics, players) must go, which only a reload guarantees.
                 "reload": any(previous.get(slug) and not on for slug, on in choices.items()),
-                "analytics": decisions.analytics_script() if choices.get("analytics") else None,
-                "embeds": bool(choices.get(EMBEDS_PURPOSE)),
+                "analytics": (
+                    decisions.analytics_script() if choices.get(SitePurpose.ANALYTICS) else None
+                ),
+                "embeds": bool(choices.get(SitePurpose.EMBEDS)),
                 # The texts a decided visitor is shown (no GPC note), for later posts.
                 "shown": fingerprint(shown_texts(state.purposes, False)),
             }
@@ -159,7 +185,7 @@ def policy(request):
     state = get_state(request)
     history = []
     if state.consent_id:
-        names = {purpose.slug: purpose.name for purpose in state.purposes}
+        names = {purpose.slug: purpose_name(purpose) for purpose in state.purposes}
         for entry in ConsentRecord.objects.filter(consent_id=state.consent_id)[:100]:
             entry.named_choices = [(names.get(slug, slug), on) for slug, on in entry.choices.items()]
             history.append(entry)

@@ -1,11 +1,15 @@
 """Editors' admin for publications, partner organisations and the site texts."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from reportsite.adminlists import SafeFilterAdmin
+
+from .admin_forms import EditorFormAdminMixin, EditorInlineMixin
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
@@ -29,12 +33,17 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return [(str(d.year), str(d.year)) for d in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(publication_date__year=int(self.value()))
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        # Only ASCII digits of a year a date can have ("²" is a digit to str.isdigit, and
+        # year 0 does not exist): anything else is a bad address, as for the other filters.
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 9999):
+            raise IncorrectLookupParameters(f"{value!r} is not a year.")
+        return queryset.filter(publication_date__year=int(value))
 
 
-class PublicationDocumentInline(admin.TabularInline):
+class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
     model = PublicationDocument
     extra = 0
     fields = ("document_type", "label", "language", "file", "order", "file_details")
@@ -48,7 +57,7 @@ class PublicationDocumentInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(EditorFormAdminMixin, SafeFilterAdmin):
     list_display = (
         "cover_thumbnail",
         "title",
@@ -82,7 +91,7 @@ class PublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(admin.ModelAdmin):
+class PartnerOrganisationAdmin(EditorFormAdminMixin, admin.ModelAdmin):
     list_display = ("logo_thumbnail", "name", "website", "order", "active")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
@@ -95,7 +104,7 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(admin.ModelAdmin):
+class SiteContentAdmin(EditorFormAdminMixin, admin.ModelAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (

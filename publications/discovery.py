@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -68,7 +69,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "",
-        f"Sitemap: {absolute(reverse('sitemap'))}",
+        f"Sitemap: {absolute(reverse('discovery:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
@@ -87,10 +88,10 @@ class PublicationsFeed(Feed):
         return SiteContent.load()
 
     def title(self, site):
-        return f"{site.site_name}: publications"
+        return gettext("%(site_name)s: publications") % {"site_name": site.site_name}
 
     def subtitle(self):
-        return "New reports and key updates, newest first."
+        return gettext("New reports and key updates, newest first.")
 
     def link(self):
         return absolute(reverse("publications:index"))
@@ -124,7 +125,7 @@ class PublicationsFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.get_kind_display()]
+        return [str(item.get_kind_display())]
 
     def item_author_name(self, item):
         return item.authors or None
@@ -134,7 +135,12 @@ class PublicationsFeed(Feed):
 
 
 class SiteUrlSitemap(Sitemap):
-    """Sitemap entries on settings.SITE_URL (django.contrib.sites is not used)."""
+    """Sitemap entries on settings.SITE_URL (django.contrib.sites is not used), one per
+    page and language, each listing the page in every language and x-default (English)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme
@@ -188,7 +194,7 @@ def organization_data(site):
         "name": site.site_name,
         "url": absolute("/"),
         "logo": absolute(static("img/favicon.svg")),
-        "description": site.about_text,
+        "description": site.about_plain_text,
     }
 
 
@@ -204,7 +210,7 @@ def report_data(publication, site, documents):
         "datePublished": publication.publication_date.isoformat(),
         "dateModified": publication.updated_at.isoformat(),
         "genre": publication.get_kind_display(),
-        "inLanguage": "en",
+        "inLanguage": get_language(),
         "author": publisher,
         "publisher": publisher,
         "citation": publication.citation_for(site.site_name),

@@ -2,17 +2,28 @@
 and the landing page's texts.
 """
 
+import html
+
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language_info
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import renditions
 from .markup import render_markdown
-from .uploads import ContentAddressedPath, inspect_pdf, validate_image_upload, validate_pdf_upload
+from .uploads import (
+    ContentAddressedPath,
+    MetadataFreeImageField,
+    inspect_pdf,
+    validate_image_upload,
+    validate_pdf_upload,
+)
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -39,10 +50,10 @@ class PublicationQuerySet(models.QuerySet):
 
 class Publication(models.Model):
     class Kind(models.TextChoices):
-        ANNUAL_REPORT = "annual-report", "Annual report"
-        INTERIM_REPORT = "interim-report", "Interim report"
-        KEY_UPDATE = "key-update", "Key update"
-        OTHER = "other", "Other"
+        ANNUAL_REPORT = "annual-report", _("Annual report")
+        INTERIM_REPORT = "interim-report", _("Interim report")
+        KEY_UPDATE = "key-update", _("Key update")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -75,7 +86,7 @@ class Publication(models.Model):
         blank=True,
         help_text="Replaces the generated citation (authors, year, title, address) when filled in.",
     )
-    cover = models.ImageField(
+    cover = MetadataFreeImageField(
         "front cover",
         upload_to=ContentAddressedPath("covers", "cover"),
         validators=[validate_image_upload],
@@ -128,9 +139,8 @@ class Publication(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            renditions.refresh(self, "cover", renditions.COVER)
+        super().save(*args, **kwargs)
+        renditions.refresh_after_commit(self, "cover", renditions.COVER)
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
@@ -156,11 +166,16 @@ class Publication(models.Model):
     def hero_text(self):
         return self.hero_label or self.title
 
+    @property
+    def public_file_stem(self):
+        """Public file names start with this (publications.uploads.ContentAddressedPath)."""
+        return self.slug
+
 
 class PartnerOrganisation(models.Model):
     name = models.CharField(max_length=200)
     website = models.URLField()
-    logo = models.ImageField(
+    logo = MetadataFreeImageField(
         upload_to=ContentAddressedPath("logos", "logo"),
         validators=[validate_image_upload],
         width_field="logo_width",
@@ -185,10 +200,13 @@ class PartnerOrganisation(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def public_file_stem(self):
+        return self.name
+
     def save(self, *args, **kwargs):
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            renditions.refresh(self, "logo", renditions.LOGO)
+        super().save(*args, **kwargs)
+        renditions.refresh_after_commit(self, "logo", renditions.LOGO)
 
     @property
     def logo_sizes(self):
@@ -207,10 +225,10 @@ class PublicationDocument(models.Model):
 
     class Type(models.TextChoices):
         # Listed in the order a publication page shows them.
-        FULL_REPORT = "full-report", "Full report"
-        EXECUTIVE_SUMMARY = "executive-summary", "Executive summary"
-        POLICYMAKERS_SUMMARY = "policymakers-summary", "Extended summary for policymakers"
-        OTHER = "other", "Other"
+        FULL_REPORT = "full-report", _("Full report")
+        EXECUTIVE_SUMMARY = "executive-summary", _("Executive summary")
+        POLICYMAKERS_SUMMARY = "policymakers-summary", _("Extended summary for policymakers")
+        OTHER = "other", _("Other")
 
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="documents"
@@ -260,6 +278,10 @@ class PublicationDocument(models.Model):
     def title(self):
         return self.label.strip() or self.get_document_type_display()
 
+    @property
+    def public_file_stem(self):
+        return f"{self.publication.slug}-{self.label or self.document_type}-{self.language}"
+
     def _language_info(self):
         try:
             return get_language_info(self.language)
@@ -268,7 +290,9 @@ class PublicationDocument(models.Model):
 
     @property
     def language_name(self):
-        return self._language_info()["name"]
+        """The language's name in the page's language ("French" on an English page)."""
+        info = self._language_info()
+        return str(info.get("name_translated", info["name"]))
 
     @property
     def language_name_local(self):
@@ -290,8 +314,11 @@ class PublicationDocument(models.Model):
         if self.file_size is not None:
             parts.append(format_megabytes(self.file_size))
         if self.page_count is not None:
-            parts.append(f"{self.page_count} page{'' if self.page_count == 1 else 's'}")
-        return ", ".join(parts)
+            parts.append(
+                ngettext("%(count)s page", "%(count)s pages", self.page_count)
+                % {"count": self.page_count}
+            )
+        return gettext(", ").join(parts)
 
 
 def format_megabytes(size):
@@ -308,11 +335,19 @@ class SiteContent(models.Model):
 
     site_name = models.CharField(max_length=120, default="International AI Safety Report")
     hero_title = models.CharField(max_length=200, default="International AI Safety Report")
-    hero_lead = models.TextField(blank=True)
+    hero_lead = models.TextField(
+        blank=True,
+        help_text="A sentence or two under the title, in Markdown: **bold**, *italic*, "
+        "[link text](https://…). HTML and scripts are removed.",
+    )
     about_heading = models.CharField(
         max_length=200, default="About the International AI Safety Report"
     )
-    about_text = models.TextField(blank=True)
+    about_text = models.TextField(
+        blank=True,
+        help_text="In Markdown: blank lines between paragraphs, **bold**, *italic*, "
+        "[link text](https://…), - for a list item. HTML and scripts are removed.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     SINGLETON_PK = 1
@@ -327,6 +362,21 @@ class SiteContent(models.Model):
     def save(self, *args, **kwargs):
         self.pk = self.SINGLETON_PK
         super().save(*args, **kwargs)
+
+    # Rendered with the publications' sanitiser (publications.markup) when a page needs
+    # them; pages are cached, so this runs once per change, not once per visit.
+    @cached_property
+    def hero_lead_html(self):
+        return render_markdown(self.hero_lead)
+
+    @cached_property
+    def about_html(self):
+        return render_markdown(self.about_text)
+
+    @property
+    def about_plain_text(self):
+        """The About text without its Markdown, for search engines' descriptions."""
+        return " ".join(html.unescape(strip_tags(self.about_html)).split())
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The site texts cannot be deleted.")

@@ -7,6 +7,11 @@ a new image (or by `manage.py regenerate_renditions` when the sizes below change
 stored in MEDIA under names derived from their content. Pages only read the list of
 renditions stored on the model: a page view never opens or encodes an image.
 
+Renditions are made after the save is committed, from the file already stored, and
+recorded in a short transaction of their own: with SQLite one connection writes at a time,
+and visitors' consent decisions must not wait seconds for Pillow. Until they are recorded,
+pages show the (metadata-free) original.
+
 Each rendition is upright (EXIF orientation applied), in sRGB (an embedded colour profile
 is converted, not dropped), and carries no metadata (EXIF, GPS, XMP, ICC are not copied).
 """
@@ -14,11 +19,14 @@ is converted, not dropped), and carries no metadata (EXIF, GPS, XMP, ICC are not
 import hashlib
 import io
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageCms, ImageOps
+
+from reportsite.pagecache import content_changed
 
 WEBP_QUALITY = 78
 JPEG_QUALITY = 82
@@ -167,4 +175,18 @@ def refresh(instance, field_name, spec, force=False):
         # Only this column: saving again would touch updated_at and run save() hooks.
         with transaction.atomic():
             type(instance)._default_manager.filter(pk=instance.pk).update(**{store: renditions})
+        # Pages cached since the save show the original: they now get the renditions.
+        content_changed()
     return counts
+
+
+def refresh_after_commit(instance, field_name, spec):
+    """Make the renditions of a just-saved image once the save is committed (at once when
+    no transaction is open), outside the write transaction."""
+    field_file = getattr(instance, field_name)
+    current = getattr(instance, f"{field_name}_renditions") or {}
+    if field_file and current.get("source") == field_file.name:
+        return
+    # robust: the save is committed whatever happens here; a failure is logged, and the
+    # page shows the original until `manage.py regenerate_renditions` runs.
+    transaction.on_commit(partial(refresh, instance, field_name, spec), robust=True)

@@ -10,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
+from . import renditions
+
 SITE = {
     "site_name": "International AI Safety Report",
     "hero_title": "International AI Safety Report",
@@ -179,6 +181,9 @@ def load_seed_content():
         )
         publication.cover = ContentFile(cover, name=f"{entry['slug']}.jpg")
         publication.save()
+        # Made now rather than after the commit: the seed runs before visitors arrive
+        # (and tests call it inside a transaction that never commits).
+        renditions.refresh(publication, "cover", renditions.COVER)
         created.append(f"publication “{publication.title}”")
 
     for entry in PARTNERS:
@@ -191,5 +196,6 @@ def load_seed_content():
             draw_logo(mark, background, foreground), name=f"{mark.lower()}-logo.png"
         )
         partner.save()
+        renditions.refresh(partner, "logo", renditions.LOGO)
         created.append(f"partner “{partner.name}”")
     return created

@@ -1,8 +1,11 @@
 """Checks and storage names for files editors upload: cover images, logos and PDFs.
 
 Files are judged by their content (Pillow, pypdf), never by their name, and stored under
-a name derived from their content so a changed file always gets a new URL (which lets the
-media server mark files as cacheable forever).
+a name derived from the item they belong to and their content: a changed file always gets
+a new URL (which lets the media server mark files as cacheable forever), and the uploader's
+own file name (often a person's name or a camera's numbering) never becomes public.
+Images lose their metadata (GPS, camera, names) before they are stored
+(publications.image_metadata).
 """
 
 import hashlib
@@ -10,12 +13,16 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.text import slugify
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+
+from .image_metadata import strip_metadata
 
 # Pillow format name -> file extension used when storing.
 ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -82,11 +89,61 @@ def inspect_image(file):
     return image_format
 
 
+def _checked(file, attribute):
+    """What precheck_upload found, on an upload or on the model's FieldFile wrapping it."""
+    for candidate in (file, getattr(file, "_file", None)):
+        value = getattr(candidate, attribute, None)
+        if value is not None:
+            return value
+    return None
+
+
 def validate_image_upload(file):
-    # Files already stored were checked when they were uploaded.
-    if getattr(file, "_committed", False):
+    # Files already stored were checked when they were uploaded; an upload checked before
+    # the admin's write transaction (publications.admin_forms) is not decoded twice.
+    if getattr(file, "_committed", False) or _checked(file, "checked_image_format"):
         return
     inspect_image(file)
+
+
+def precheck_upload(file):
+    """Check an upload now (an image is decoded and cleaned of metadata, a PDF read) and
+    remember the results on it, so that the model does not do it again later, inside a
+    transaction. Errors are left for the form to report."""
+    _rewind(file)
+    is_pdf = file.read(5) == b"%PDF-"
+    _rewind(file)
+    try:
+        if is_pdf:
+            file.checked_page_count = inspect_pdf(file)
+        else:
+            file.checked_image_format = inspect_image(file)
+            file.metadata_free_content = strip_metadata(file.read())
+    except (ValidationError, OSError, ValueError, SyntaxError):
+        pass
+    finally:
+        _rewind(file)
+
+
+class MetadataFreeImageField(models.ImageField):
+    """An ImageField whose new files are stored without EXIF, XMP, IPTC or comments
+    (orientation and colour profile kept), whoever saves them: admin, seed or shell."""
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            _rewind(file.file)
+            data = file.file.read()
+            _rewind(file.file)
+            cleaned = _checked(file, "metadata_free_content")
+            if cleaned is None:
+                try:
+                    cleaned = strip_metadata(data)
+                except (OSError, ValueError, SyntaxError):
+                    cleaned = data  # not an image Pillow reads: validation reports it
+            if cleaned != data:
+                file.file = ContentFile(cleaned, name=file.name)
+        return super().pre_save(model_instance, add)
 
 
 def inspect_pdf(file):
@@ -123,12 +180,15 @@ def validate_pdf_upload(file):
     if getattr(file, "_committed", False):
         return
     # Kept on the file so the model can store it without reading the PDF again.
-    file.checked_page_count = inspect_pdf(file)
+    checked = _checked(file, "checked_page_count")
+    file.checked_page_count = checked if checked is not None else inspect_pdf(file)
 
 
 @deconstructible
 class ContentAddressedPath:
-    """`upload_to` that names a file `<folder>/<slug>-<sha256 prefix>.<ext>`.
+    """`upload_to` that names a file `<folder>/<item slug>-<sha256 prefix>.<ext>`.
+
+    The item slug is the model's `public_file_stem` (e.g. the publication's slug).
 
     The name changes whenever the content does, so the media server can let browsers
     cache files for a year. For images the extension comes from the detected format, so a
@@ -142,8 +202,12 @@ class ContentAddressedPath:
         self.extension = extension
 
     def __call__(self, instance, filename):
-        upload = getattr(instance, self.field_name).file
-        stem = slugify(PurePath(filename).stem)[:60] or "file"
+        return self.name_for(instance, getattr(instance, self.field_name).file, filename)
+
+    def name_for(self, instance, upload, filename):
+        """The name `upload` (a file with this content) gets when stored for `instance`."""
+        # The item's own name (its `public_file_stem`), never the uploader's file name.
+        stem = slugify(getattr(instance, "public_file_stem", "") or "")[:60] or self.field_name
         extension = self.extension or PurePath(filename).suffix.lower().lstrip(".")
         _rewind(upload)
         try:

@@ -8,6 +8,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from reportsite.pagecache import public_page
 
@@ -18,10 +19,16 @@ LATEST_PUBLICATIONS_ON_HOME = 6
 PUBLICATIONS_PER_PAGE = 10
 RELATED_PUBLICATIONS = 3
 KIND_PLURALS = {
-    Publication.Kind.ANNUAL_REPORT: "Annual reports",
-    Publication.Kind.INTERIM_REPORT: "Interim reports",
-    Publication.Kind.KEY_UPDATE: "Key updates",
-    Publication.Kind.OTHER: "Other publications",
+    Publication.Kind.ANNUAL_REPORT: gettext_lazy("Annual reports"),
+    Publication.Kind.INTERIM_REPORT: gettext_lazy("Interim reports"),
+    Publication.Kind.KEY_UPDATE: gettext_lazy("Key updates"),
+    Publication.Kind.OTHER: gettext_lazy("Other publications"),
+}
+MORE_OF_KIND = {
+    Publication.Kind.ANNUAL_REPORT: gettext_lazy("More annual reports"),
+    Publication.Kind.INTERIM_REPORT: gettext_lazy("More interim reports"),
+    Publication.Kind.KEY_UPDATE: gettext_lazy("More key updates"),
+    Publication.Kind.OTHER: gettext_lazy("More other publications"),
 }
 
 
@@ -50,22 +57,24 @@ def _index_url(kind="", year="", page=1):
     return f"{url}?{urlencode(query)}" if query else url
 
 
-@public_page
+@public_page(query=["kind", "year", "page"])
 def publication_index(request):
     """All visible publications, newest first, filtered by kind and year through links.
 
-    A filter or page that cannot exist (unknown kind, a year that is not a year, a page
-    number out of range or not a number) is a 404: such addresses have no page. Other
-    query parameters (e.g. campaign tags) are ignored.
+    A filter or page that cannot exist (unknown kind, a year without publications, a page
+    number out of range or not a number) is a 404: such addresses have no page, and the
+    page cache never stores one, so made-up addresses cannot crowd out the real pages.
+    Other query parameters (e.g. campaign tags) are ignored.
     """
     kind = request.GET.get("kind", "")
     year = request.GET.get("year", "")
     if kind and kind not in Publication.Kind.values:
-        raise Http404("There is no such kind of publication.")
-    if year and not (year.isascii() and year.isdigit() and len(year) == 4):
-        raise Http404("That is not a year.")
+        raise Http404(gettext("There is no such kind of publication."))
 
     published = Publication.objects.published()
+    years_present = [str(d.year) for d in published.dates("publication_date", "year", order="DESC")]
+    if year and year not in years_present:
+        raise Http404(gettext("There are no publications from that year."))
     selected = published
     if kind:
         selected = selected.filter(kind=kind)
@@ -74,29 +83,29 @@ def publication_index(request):
     try:
         page = Paginator(selected, PUBLICATIONS_PER_PAGE).page(request.GET.get("page") or 1)
     except InvalidPage:
-        raise Http404("There is no such page of publications.")
+        raise Http404(gettext("There is no such page of publications."))
 
     kinds_present = set(published.order_by().values_list("kind", flat=True).distinct())
-    kind_links = [{"label": "All kinds", "url": _index_url("", year), "current": not kind}] + [
+    kind_links = [{"label": gettext("All kinds"), "url": _index_url("", year), "current": not kind}] + [
         {"label": label, "url": _index_url(value, year), "current": value == kind}
         for value, label in Publication.Kind.choices
         if value in kinds_present or value == kind
     ]
-    years_present = [str(d.year) for d in published.dates("publication_date", "year", order="DESC")]
-    if year and year not in years_present:
-        years_present = sorted({*years_present, year}, reverse=True)
-    year_links = [{"label": "All years", "url": _index_url(kind, ""), "current": not year}] + [
+    year_links = [{"label": gettext("All years"), "url": _index_url(kind, ""), "current": not year}] + [
         {"label": value, "url": _index_url(kind, value), "current": value == year}
         for value in years_present
     ]
-    filter_description = " ".join(
-        part
-        for part in (
-            KIND_PLURALS[kind] if kind else "",
-            f"from {year}" if year else "",
-        )
-        if part
-    )
+    if kind and year:
+        filter_description = gettext("%(kinds)s from %(year)s") % {
+            "kinds": KIND_PLURALS[kind],
+            "year": year,
+        }
+    elif kind:
+        filter_description = str(KIND_PLURALS[kind])
+    elif year:
+        filter_description = gettext("from %(year)s") % {"year": year}
+    else:
+        filter_description = ""
     return render(
         request,
         "publications/publication_index.html",
@@ -104,7 +113,7 @@ def publication_index(request):
             "site": SiteContent.load(),
             "page": page,
             "publications": list(page.object_list),
-            "filter_groups": [("Kind", kind_links), ("Year", year_links)],
+            "filter_groups": [(gettext("Kind"), kind_links), (gettext("Year"), year_links)],
             "filtered": bool(kind or year),
             "filter_description": filter_description,
             "previous_url": _index_url(kind, year, page.previous_page_number())
@@ -117,8 +126,13 @@ def publication_index(request):
 
 
 def _document_groups(documents):
-    """Documents grouped under their titles (type or label), in the types' order."""
-    ordered = sorted(documents, key=lambda d: (d.type_rank, d.title, d.order, d.pk))
+    """Documents grouped under their titles (type or label), in the types' order; within a
+    group, those in the page's language come first."""
+    language = get_language()
+    ordered = sorted(
+        documents,
+        key=lambda d: (d.type_rank, str(d.title), d.language != language, d.order, d.pk),
+    )
     return [(title, list(group)) for title, group in groupby(ordered, key=lambda d: d.title)]
 
 
@@ -127,7 +141,7 @@ def publication_detail(request, slug):
     publication = get_object_or_404(Publication, slug=slug)
     preview = not publication.is_visible
     if preview and not request.user.is_staff:
-        raise Http404("No publication at this address.")
+        raise Http404(gettext("No publication at this address."))
     site = SiteContent.load()
     documents = list(publication.documents.all())
     related = list(
@@ -144,7 +158,7 @@ def publication_detail(request, slug):
             "preview": preview,
             "document_groups": _document_groups(documents),
             "related": related,
-            "related_title": f"More {KIND_PLURALS[publication.kind].lower()}",
+            "related_title": MORE_OF_KIND[publication.kind],
             "citation": publication.citation_for(site.site_name),
             "card_image": cover_card_image(publication),
             "report": report_data(publication, site, documents),

@@ -1,18 +1,28 @@
 """Whole-page cache for the public pages, shared by every visitor in the same consent state.
 
+(Consent is one *variant* a page may depend on; this module knows no app: apps register
+what their pages vary on, which models change them and when content changes by itself.)
+
 On launch day most visitors are new, so the page *with* the cookie banner must come from
 the cache as well. That works because nothing on a public page is personal:
 
 - the banner's forms carry no CSRF token (the consent endpoint checks Origin and
   Sec-Fetch-Site instead, see consent.views), and
-- everything a page takes from consent is named by `consent.state.page_variant` ("new",
-  "new-gpc", "v1:analytics=1,embeds=0"), so the cache key is URL + variant, never the
-  raw cookie: all visitors with the same choices share one copy.
+- everything a page takes from the visitor is named by the *variants* apps register with
+  `register_variant` (the consent app's: "new", "new-gpc", "v1:analytics=1,embeds=0"), so
+  the cache key is URL + variants, never a raw cookie: all visitors with the same choices
+  share one copy. Pages that show nothing of the visitor (feed, sitemap, robots.txt) say
+  `public_page(variants=False)` and are stored once.
+- the URL in the key is the path plus only the query parameters the page declares it uses
+  (`public_page(query=[...])`); the view sees only those too, so tracking tags (utm_*,
+  fbclid) and any other unknown parameters neither create new entries nor cost a render,
+  and a flood of junk query strings cannot push the real pages out of the cache.
 
 Who is never served from (or stored in) the cache: anyone with a session cookie (editors
-and staff, whose draft previews are private), any method but GET, and any response that a
-view did not mark with `public_page`, that sets a cookie, says `private`/`no-store`, or is
-not a 200.
+and staff, whose draft previews are private), any method but GET and HEAD (a HEAD is
+answered from the GET's copy: Django renders the whole page for a HEAD and the server
+drops the body), and any response that a view did not mark with `public_page`, that sets
+a cookie, says `private`/`no-store`, or is not a 200.
 
 Invalidation: every entry's key carries the *content generation*, which moves whenever an
 editor saves or deletes content (apps list their models with `invalidate_on_change`).
@@ -24,24 +34,29 @@ in advance (a publication scheduled for later) limit an entry's lifetime through
 """
 
 import hashlib
+import json
 import os
 import time
 from functools import wraps
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django.utils.encoding import escape_uri_path
 
 GENERATION_KEY = "pagecache:generation"
 # Response headers a cached copy keeps; the outer middleware (security headers, CSP,
 # Permissions-Policy) adds its own on every response, cached or not.
 _SKIPPED_HEADERS = {"set-cookie", "date", "content-length"}
 _expiry_sources = []
+# name -> (request -> short key of what the page shows of that visitor), see register_variant.
+_variant_sources = {}
 
 
 def cache():
@@ -98,42 +113,93 @@ def register_expiry(seconds_until_next_change):
         _expiry_sources.append(seconds_until_next_change)
 
 
-def public_page(view):
-    """Mark a view's responses as the same for every visitor in one consent state."""
+def register_variant(name, variant_of_request, vary_on_headers=()):
+    """Pages differ per visitor only in ways `variant_of_request(request)` names.
+
+    It returns a short string (for the consent app: "new", "v1:analytics=1,embeds=0") and
+    must cost next to nothing: it runs before every cached page is served. Pages marked
+    `public_page(variants=False)` ignore every variant. `vary_on_headers` are the request
+    headers the variant is read from, for the `Vary` header of stored pages.
+    """
+    _variant_sources[name] = (variant_of_request, tuple(vary_on_headers))
+
+
+def public_page(view=None, *, query=(), variants=True):
+    """Mark a view's responses as the same for every visitor in one set of variants.
+
+    `query` names the query parameters the page reads; the view sees only those (the others
+    are dropped from `request.GET` and the query string), so the cache can key on them alone.
+    `variants=False`: the page shows nothing that depends on the visitor (feeds, sitemaps),
+    so one copy serves everyone. Use as `@public_page` or `@public_page(query=["page"])`.
+    """
+    if view is None:
+        return lambda view: public_page(view, query=query, variants=variants)
+    used = frozenset(query)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        _keep_only_used_query(request, used)
         response = view(request, *args, **kwargs)
         response.public_page = True
         return response
 
     wrapper.public_page = True
+    wrapper.public_page_query = used
+    wrapper.public_page_variants = variants
     return wrapper
 
 
-def _variant(request):
-    from consent.state import page_variant
-
-    return page_variant(request)
-
-
-def _key(request, generation, variant):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pagecache:page:{generation}:{variant}:{path}"
+def _used_query(request, used):
+    """The query parameters in `used`, sorted by name (same-name values keep their order)."""
+    pairs = [(name, value) for name, values in request.GET.lists() if name in used for value in values]
+    return sorted(pairs, key=lambda pair: pair[0])
 
 
-def _may_use_cache(request):
+def _keep_only_used_query(request, used):
+    """Render the page as its address without unused parameters (links such as the
+    banner's `next` must not carry one visitor's tracking tags into a shared copy)."""
+    pairs = _used_query(request, used)
+    if len(pairs) == sum(len(values) for values in request.GET.lists()):
+        return
+    query_string = urlencode(pairs)
+    request.META["QUERY_STRING"] = query_string
+    request.GET = QueryDict(query_string)
+
+
+def _variants(request, view):
+    if not view.public_page_variants:
+        return "-"
+    return "|".join(
+        f"{name}={variant_of_request(request)}"
+        for name, (variant_of_request, _headers) in sorted(_variant_sources.items())
+    )
+
+
+def _vary_headers(view):
+    if not view.public_page_variants:
+        return []
+    return [header for _variant, headers in _variant_sources.values() for header in headers]
+
+
+def _key(request, generation, variants, view):
+    address = json.dumps([escape_uri_path(request.path), _used_query(request, view.public_page_query)])
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"pagecache:page:{generation}:{variants}:{digest}"
+
+
+def _cacheable_view(request):
+    """The public page view this request goes to, or None when the cache must keep out."""
     if not (
         settings.PAGE_CACHE_SECONDS > 0
-        and request.method == "GET"
+        and request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     ):
-        return False
+        return None
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return getattr(match.func, "public_page", False)
+        return None
+    return match.func if getattr(match.func, "public_page", False) else None
 
 
 def _may_store(response):
@@ -177,13 +243,12 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _may_use_cache(request):
+        view = _cacheable_view(request)
+        if view is None:
             return self.get_response(request)
         # A refused Host header must stay a 400, even for a page that is cached.
         request.get_host()
-        generation = current_generation()
-        variant = _variant(request)
-        key = _key(request, generation, variant)
+        key = _key(request, current_generation(), _variants(request, view), view)
         entry = cache().get(key)
         if entry is not None:
             return _answer(request, entry)
@@ -193,7 +258,9 @@ class PublicPageCacheMiddleware:
             # Browsers revalidate every time (their copy may belong to another consent
             # state after a decision) and get a 304 when nothing changed.
             response["Cache-Control"] = "no-cache"
-            patch_vary_headers(response, ["Cookie", "Sec-GPC"])
+            vary = _vary_headers(view)
+            if vary:
+                patch_vary_headers(response, vary)
             etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             headers = [
                 (name, value)

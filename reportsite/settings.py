@@ -100,6 +100,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language comes from the URL's prefix alone (/fr/, /ar/; none for English), never
+    # from Accept-Language or a cookie (see reportsite.languages). Before the page cache,
+    # which resolves the language-prefixed URL.
+    "reportsite.languages.UrlLanguageMiddleware",
     # Before sessions, CSRF and the database: a cached public page costs none of them.
     "reportsite.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -188,7 +192,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# The six official languages of the United Nations. English is the default, at the
+# unprefixed addresses; the others live under /fr/, /es/, /ru/, /zh-hans/ and /ar/.
+# Names are the languages' own ("Français"), as the language switcher shows them.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ru", "Русский"),
+    ("zh-hans", "简体中文"),
+    ("ar", "العربية"),
+]
+# The interface's translations, compiled and committed (a fresh machine needs no gettext).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# British English dates ("25 November 2025") rather than Django's American default.
+FORMAT_MODULE_PATH = ["reportsite.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -272,15 +291,15 @@ ANALYTICS_SITE_ID = env.str("ANALYTICS_SITE_ID", default="")
 # Origins whose players may be embedded once a visitor allows embedded content.
 EMBED_FRAME_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 
-# Consent (see consent/ and the README's "Consent and privacy"). A decision is valid for
-# CONSENT_MAX_AGE_DAYS; records are kept a year longer so a live consent is always provable.
-CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=365)
-CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=CONSENT_MAX_AGE_DAYS + 365)
-CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default="consent")
-CONSENT_COOKIE_SECURE = env.bool("CONSENT_COOKIE_SECURE", default=not DEBUG)
-# Key of the IP hashes and of the records' hash chain. Defaults to one derived from
-# SECRET_KEY; set it separately so that rotating SECRET_KEY keeps old records verifiable.
-CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default="")
+# Consent (see consent/ and the README's "Consent and privacy"): consent/conf.py documents
+# each setting and owns its default; here only what the environment sets (None = default).
+CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=None)
+CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=None)
+CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default=None)
+CONSENT_COOKIE_SECURE = env.bool("CONSENT_COOKIE_SECURE", default=None)
+CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default=None)
+# Decisions one client network may post (e.g. 60/m); beyond it HTTP 429, nothing recorded.
+CONSENT_RATE_LIMIT = env.str("CONSENT_RATE_LIMIT", default=None)
 
 
 def _origin(url):
@@ -340,17 +359,58 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "reportsite.client_address.client_ip"
 
+# Logs go to standard error, where Gunicorn's own messages go and systemd or a container
+# collects them: one line per event (time, level, logger, message) and, for an error, its
+# traceback on the lines below. Server errors (every 500, logged by `django.request` with
+# the exception) are never lost: Django's default sends them only to `mail_admins`, which
+# without ADMINS goes nowhere. Client errors (404, 400) are in Gunicorn's access log already.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        # Security events (refused hosts, bad signatures) and errors; in development, also
+        # runserver's messages and each 404 as Django shows them by default.
+        "django": {
+            "handlers": ["console"],
+            "level": "INFO" if DEBUG else "WARNING",
+            "propagate": False,
+        },
+        "django.request": {
+            "handlers": ["console"],
+            "level": "WARNING" if DEBUG else "ERROR",
+            "propagate": False,
+        },
         # Failed logins and lockouts are warnings; successful logins are not logged.
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "reportsite": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Error reporting (optional): with SENTRY_DSN set, server errors and their tracebacks also go
+# to Sentry (or a Sentry-compatible service such as GlitchTip) through the official
+# sentry-sdk, installed with `pip install -r requirements-sentry.txt`. Unset, the SDK is not
+# even imported and nothing is sent. No personal data is sent (no IP address, cookie or user
+# name: `send_default_pii` stays off) and no performance traces, only errors. The SDK reads
+# SENTRY_ENVIRONMENT and SENTRY_RELEASE from the environment itself.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+        from sentry_sdk.integrations.django import DjangoIntegration
+    except ImportError as error:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: "
+            "pip install -r requirements-sentry.txt (or unset SENTRY_DSN)."
+        ) from error
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=0,
+    )
 
 # Files that must live at the site root because clients ask for them there without a page
 # naming them (/favicon.ico, /apple-touch-icon.png): WhiteNoise serves this folder at "/".

@@ -27,15 +27,29 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache(settings, tmp_path):
-    """Each test starts with an empty page cache of its own (the database starts empty too)."""
+def fresh_page_cache(settings, tmp_path_factory):
+    """Each test starts with an empty cache of its own, and its database is new content: the
+    content generation moves, so nothing a process remembers from another test is used."""
     from django.core.cache import caches
 
-    from consent.state import forget_config
+    from reportsite.pagecache import content_changed
 
-    settings.PAGE_CACHE_STAMP_FILE = tmp_path / "content-changed"
-    caches[settings.PAGE_CACHE_ALIAS].clear()
-    forget_config()
+    # Beside the test's tmp_path, which some tests expect to find as they left it.
+    settings.PAGE_CACHE_STAMP_FILE = tmp_path_factory.mktemp("page-cache") / "content-changed"
+    for cache in caches.all():
+        cache.clear()
+    content_changed()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English: a request to /fr/ leaves French active in its thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +77,16 @@ def image_bytes(width=400, height=566, image_format="PNG", colour=(11, 37, 69)):
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(buffer, image_format)
     return buffer.getvalue()
+
+
+def save_and_commit(instance):
+    """Save as if the test's transaction then committed: renditions are made after the
+    commit (publications.renditions), which a test's rolled-back transaction never does."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        instance.save()
+    return instance
 
 
 @pytest.fixture
@@ -99,7 +123,7 @@ def make_publication(db, make_upload):
         publication = Publication(**defaults)
         if not publication.cover:
             publication.cover = make_upload(f"cover-{number}.png")
-        publication.save()
+        save_and_commit(publication)
         return publication
 
     return make
@@ -118,31 +142,55 @@ def make_partner(db, make_upload):
         defaults.update(fields)
         partner = PartnerOrganisation(**defaults)
         partner.logo = make_upload("logo.png", width=300, height=100)
-        partner.save()
+        save_and_commit(partner)
         return partner
 
     return make
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+def staff_member(django_user_model, username, group):
+    user = django_user_model.objects.create_user(
+        username=username, password=STAFF_PASSWORD, is_staff=True
+    )
+    user.groups.add(group)
+    return user
+
+
+def logged_in(client, user):
+    """The client after `user` logged in through the admin's login form."""
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": user.username, "password": STAFF_PASSWORD}
+    )
+    assert response.status_code == 302, f"{user.username} could not log in"
+    return client
 
 
 @pytest.fixture
 def editor(db, django_user_model):
     from publications.editors import sync_editors_group
 
-    user = django_user_model.objects.create_user(
-        username="editor", password="correct horse battery staple", is_staff=True
-    )
-    user.groups.add(sync_editors_group())
-    return user
+    return staff_member(django_user_model, "editor", sync_editors_group())
 
 
 @pytest.fixture
 def editor_client(client, editor):
-    response = client.post(
-        "/admin/login/?next=/admin/",
-        {"username": "editor", "password": "correct horse battery staple"},
-    )
-    assert response.status_code == 302, "the editor could not log in"
-    return client
+    return logged_in(client, editor)
+
+
+@pytest.fixture
+def privacy_officer(db, django_user_model):
+    """A staff member in the "Privacy officers" group (synced as after a migrate)."""
+    from consent.privacy_officers import sync_privacy_officers_group
+
+    return staff_member(django_user_model, "officer", sync_privacy_officers_group())
+
+
+@pytest.fixture
+def privacy_officer_client(client, privacy_officer):
+    return logged_in(client, privacy_officer)
 
 
 # Consent (issue 3): purposes and the first policy version, as the data migration loads

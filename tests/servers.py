@@ -28,6 +28,7 @@ PROJECT_VARIABLES = {
     "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE", "GUNICORN_BIND", "WEB_CONCURRENCY", "DJANGO_SETTINGS_MODULE",
+    "TRUSTED_PROXY_COUNT", "CONSENT_RATE_LIMIT", "SENTRY_DSN",
     # Set by tests/conftest.py for Playwright; never in a deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
@@ -101,14 +102,23 @@ class TemporarySite:
         return self
 
     @contextlib.contextmanager
-    def gunicorn(self, port, workers=2, host_header=None, headers=None, log=None):
-        """Serve the site with gunicorn.conf.py on 127.0.0.1:port until the block ends."""
+    def gunicorn(self, port, workers=2, host_header=None, headers=None, log=None, errors=None):
+        """Serve the site with gunicorn.conf.py on 127.0.0.1:port until the block ends.
+
+        Its output goes to `log` (default: gunicorn.log in the folder); its standard error
+        goes there too unless `errors` names a file of its own.
+        """
         if not GUNICORN.exists():
             raise AssertionError(f"Gunicorn is not installed at {GUNICORN}.")
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
         output = open(log or self.folder / "gunicorn.log", "ab")
+        error_output = open(errors, "ab") if errors else None
         process = subprocess.Popen(
-            [str(GUNICORN)], cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT
+            [str(GUNICORN)],
+            cwd=PROJECT,
+            env=env,
+            stdout=output,
+            stderr=error_output or subprocess.STDOUT,
         )
         try:
             self._wait_until_serving(process, port, host_header, headers or {})
@@ -121,6 +131,8 @@ class TemporarySite:
                 process.kill()
                 process.wait()
             output.close()
+            if error_output:
+                error_output.close()
 
     def _wait_until_serving(self, process, port, host_header, headers):
         deadline = time.monotonic() + 30

@@ -74,7 +74,7 @@ def test_editor_adds_a_publication_that_appears_on_the_landing_page(
 
     publication = Publication.objects.get(slug="third-key-update-open-questions")
     assert (publication.cover_width, publication.cover_height) == (400, 566)
-    assert publication.cover.name.startswith("covers/cover-") and publication.cover.name.endswith(".png")
+    assert publication.cover.name.startswith("covers/third-key-update-open-questions-") and publication.cover.name.endswith(".png")
 
     editor_client.logout()
     html = client.get("/").content.decode()

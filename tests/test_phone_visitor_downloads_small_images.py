@@ -9,6 +9,7 @@ from PIL import Image
 from publications.models import Publication
 from publications.seed import load_seed_content
 from tests.browsers import image_bytes_received
+from tests.conftest import save_and_commit
 from tests.test_editor_manages_content import publication_form
 
 PHONE = {"width": 390, "height": 844}
@@ -61,7 +62,7 @@ def test_phone_visitor_gets_at_most_150_kb_of_images_for_a_huge_cover(
         assert received, f"no image loaded on {path}"
         assert total <= IMAGE_BUDGET_BYTES, (path, total, received)
         assert not any(publication.cover.name in url for url in received), "original served"
-        assert any("/renditions/covers/print-cover-" in url for url in received)
+        assert any("/renditions/covers/print-sized-cover-" in url for url in received)
     assert media_snapshot(media_root) == before, "a page view wrote or changed a media file"
 
 
@@ -177,7 +178,7 @@ def test_a_small_logo_is_never_upscaled_and_keeps_its_transparency(make_partner,
     Image.new("RGBA", (500, 250), (0, 0, 0, 0)).save(buffer, "PNG")
     transparent = PartnerOrganisation(name="Clear", website="https://clear.example/", logo_alt="Clear")
     transparent.logo = SimpleUploadedFile("clear.png", buffer.getvalue(), "image/png")
-    transparent.save()
+    save_and_commit(transparent)
     fallback = transparent.logo_renditions["fallback"]
     assert fallback["type"] == "image/png"
     assert stored_image(transparent.logo.storage, fallback["name"]).mode == "RGBA"

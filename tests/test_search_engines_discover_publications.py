@@ -82,9 +82,10 @@ def test_sitemap_lists_exactly_the_visible_publications_and_the_pages(
         url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
         for url in urlset.findall(f"{SITEMAP}url")
     }
-    expected = {f"{site_url}/", f"{site_url}/publications/"} | {
-        f"{site_url}/publication/{p.slug}/" for p in visible_and_hidden
-    }
+    paths = {"/", "/publications/"} | {f"/publication/{p.slug}/" for p in visible_and_hidden}
+    # Each page once per language: English unprefixed, the others under their prefix.
+    prefixes = ["", "/fr", "/es", "/ru", "/zh-hans", "/ar"]
+    expected = {f"{site_url}{prefix}{path}" for path in paths for prefix in prefixes}
     assert set(entries) == expected
     for publication in visible_and_hidden:
         assert entries[f"{site_url}{publication.get_absolute_url()}"] == (

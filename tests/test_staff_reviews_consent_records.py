@@ -1,4 +1,5 @@
-"""Accountable staff review consent records in the admin; editors manage the texts only."""
+"""Accountable staff review consent records in the admin (purposes and policy versions: see
+test_privacy_officer_manages_consent)."""
 
 import csv
 import datetime
@@ -11,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from consent import chain
-from consent.models import ConsentRecord, PolicyVersion, Purpose
+from consent.models import ConsentRecord, Purpose
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
@@ -42,29 +43,6 @@ def officer_client(client, django_user_model):
     )
     client.login(username="officer", password=PASSWORD)
     return client
-
-
-def test_editors_manage_purposes_and_policy_versions_but_never_see_records(editor_client):
-    record()
-    assert editor_client.get("/admin/consent/purpose/").status_code == 200
-    assert editor_client.get("/admin/consent/policyversion/add/").status_code == 200
-    assert editor_client.get("/admin/consent/consentrecord/").status_code == 403
-    assert editor_client.get("/admin/consent/consentrecord/overview/").status_code == 403
-    assert editor_client.get("/admin/consent/showntexts/").status_code == 403
-    index = editor_client.get("/admin/").content.decode()
-    assert "Purposes" in index and "Consent records" not in index
-
-
-def test_editor_publishes_a_new_policy_version(editor_client):
-    response = editor_client.post(
-        "/admin/consent/policyversion/add/",
-        {"number": 2, "effective_date": timezone.localdate().isoformat(), "text": "New text."},
-    )
-    assert response.status_code == 302
-    assert PolicyVersion.objects.current().number == 2
-    # A version in force is what visitors agreed to: it cannot be edited any more.
-    page = editor_client.get(f"/admin/consent/policyversion/{PolicyVersion.objects.get(number=2).pk}/change/")
-    assert b'name="text"' not in page.content
 
 
 def test_records_are_read_only_in_the_admin(officer_client):
@@ -157,3 +135,28 @@ def test_the_texts_behind_a_fingerprint_are_readable_with_the_records(officer_cl
     page = officer_client.get(f"/admin/consent/showntexts/{'ab' * 32}/change/")
     assert page.status_code == 200 and b"Use of personal data" in page.content
     assert officer_client.get(f"/admin/consent/showntexts/{'ab' * 32}/delete/").status_code == 403
+
+
+def test_the_overview_splits_decisions_by_language(officer_client):
+    old = record(analytics=True)  # before languages: counted as English
+    french = ConsentRecord(
+        consent_id=uuid.uuid4(), created_at=None, policy_version=1, action="custom",
+        choices={"functional": True, "embeds": False, "analytics": False},
+        texts_fingerprint="ab" * 32, language="fr",
+    )
+    chain.append([french])
+    url = "/admin/consent/consentrecord/overview/"
+
+    def visitors(language):
+        page = officer_client.get(url, {"language": language} if language else {})
+        assert page.status_code == 200
+        return sum(week["visitors"] for week in page.context["weeks"])
+
+    assert (visitors(""), visitors("en"), visitors("fr"), visitors("ar")) == (2, 1, 1, 0)
+    assert old.language == ""
+    response = officer_client.get(url, {"language": "xx"})
+    assert response.status_code == 400
+    assert b"Unknown language" in response.content
+    listing = officer_client.get("/admin/consent/consentrecord/", {"language__exact": "fr"})
+    assert str(french.consent_id) in listing.content.decode()
+    assert str(old.consent_id) not in listing.content.decode()

@@ -275,3 +275,21 @@ def test_editor_must_name_a_document_of_type_other(editor_client, make_upload, m
     assert response.status_code == 200
     assert "Name this document" in response.content.decode()
     assert Publication.objects.count() == 0 and PublicationDocument.objects.count() == 0
+
+
+def test_a_page_in_another_language_lists_that_languages_documents_first(
+    client, make_publication
+):
+    publication = make_publication()
+    for language in ("en", "ar", "fr", "zh-hans"):
+        add_document(publication, "executive-summary", language, pages=2)
+
+    def languages(prefix):
+        html = client.get(f"{prefix}/publication/{publication.slug}/").content.decode()
+        return re.findall(r'class="document__link" href="[^"]+" hreflang="([^"]+)"', html)
+
+    assert languages("")[0] == "en"
+    assert languages("/fr")[0] == "fr"
+    assert languages("/zh-hans")[0] == "zh-hans"
+    assert sorted(languages("/ar")) == ["ar", "en", "fr", "zh-hans"]
+    assert languages("/ar")[0] == "ar"

@@ -204,3 +204,70 @@ def test_every_worker_shows_an_edit_at_once(tmp_path):
         )
         pages = [fetch()[1] for _ in range(20)]
         assert all("Edited in another process" in page for page in pages)
+
+
+def test_tracking_tags_and_unknown_parameters_get_the_cached_page_of_the_address(make_publication):
+    load_seed_content()
+    make_publication(publication_date=datetime.date(2024, 5, 1))
+    first = get(Client())
+    assert first["X-Page-Cache"] == "miss"
+    for query in ("utm_source=newsletter", "fbclid=IwAR0abc&utm_medium=social", "x=1&y=%ff"):
+        tagged = get(Client(), f"/?{query}")
+        assert tagged["X-Page-Cache"] == "hit" and tagged.queries == 0, query
+        assert tagged.content == first.content
+    # The cached copy was rendered for the address without tags: the banner's form sends
+    # visitors back to "/", never to someone else's campaign link.
+    tagged_first = get(Client(), "/publications/?year=2024&utm_campaign=launch")
+    assert tagged_first["X-Page-Cache"] == "miss"
+    assert "utm_campaign" not in tagged_first.content.decode()
+    plain = get(Client(), "/publications/?year=2024")
+    assert plain["X-Page-Cache"] == "hit" and plain.content == tagged_first.content
+    # Parameters the page uses still make their own pages.
+    assert get(Client(), "/publications/")["X-Page-Cache"] == "miss"
+
+
+def test_a_head_request_is_answered_from_the_cache():
+    load_seed_content()
+    page = get(Client())
+    head = Client().head("/")
+    assert head.status_code == 200 and head["X-Page-Cache"] == "hit"
+    assert head["ETag"] == page["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        Client().head("/?utm_source=monitor")
+    assert len(queries) == 0
+
+
+def test_a_head_request_first_stores_the_whole_page_for_the_next_get():
+    load_seed_content()
+    assert Client().head("/publications/")["X-Page-Cache"] == "miss"
+    page = get(Client(), "/publications/")
+    assert page["X-Page-Cache"] == "hit" and "<h1" in page.content.decode()
+
+
+def test_hundreds_of_junk_addresses_do_not_push_the_real_pages_out(make_publication):
+    load_seed_content()
+    make_publication(publication_date=datetime.date(2024, 5, 1))
+    assert get(Client())["X-Page-Cache"] == "miss"
+    assert get(Client(), "/publications/")["X-Page-Cache"] == "miss"
+    # More junk than the local-memory cache holds (300 entries by default).
+    for number in range(400):
+        assert get(Client(), f"/?utm_source={number}").status_code == 200
+        assert get(Client(), f"/publications/?ref{number}=x").status_code == 200
+        assert get(Client(), f"/publications/?year={1000 + number}").status_code == 404
+    for url in ("/", "/publications/"):
+        again = get(Client(), url)
+        assert again["X-Page-Cache"] == "hit" and again.queries == 0, url
+
+
+def test_pages_that_show_nothing_of_the_visitor_are_stored_once(make_publication):
+    load_seed_content()
+    make_publication()
+    decided = decide(Client(), analytics=True)
+    for url in ("/publications/feed/", "/sitemap.xml", "/robots.txt"):
+        first = get(Client(), url)
+        assert first.status_code == 200 and first["X-Page-Cache"] == "miss", url
+        assert "Cookie" not in first.get("Vary", "")
+        for visitor, headers in ((Client(), {"Sec-GPC": "1"}), (decided, {})):
+            again = get(visitor, url, **headers)
+            assert again["X-Page-Cache"] == "hit" and again.queries == 0, url
+            assert again.content == first.content

@@ -4,9 +4,13 @@ Their output depends only on the consent state (see `consent.state.page_variant`
 the visitor's cookie or consent id, so the pages that use them stay cacheable per state.
 """
 
+import re
+
 from django import template
+from django.utils.translation import gettext
 
 from .. import decisions, embeds
+from ..models import SitePurpose
 from ..state import get_state
 
 register = template.Library()
@@ -24,6 +28,18 @@ def _switches(state):
     return [(purpose, choices[purpose.slug]) for purpose in state.purposes]
 
 
+@register.filter
+def policy_paragraphs(text):
+    """The cookie policy's paragraphs as (text, translated), in the page's language where the
+    catalogues have the paragraph (the seeded policy's), else as the editors wrote it."""
+    paragraphs = re.split(r"\n{2,}", text.replace("\r\n", "\n").strip())
+    result = []
+    for paragraph in paragraphs:
+        translated = gettext(paragraph)
+        result.append((translated, translated != paragraph))
+    return result
+
+
 @register.inclusion_tag("consent/body_end.html", takes_context=True)
 def consent_body_end(context):
     """The banner (until the visitor decides), the settings dialog, the script, analytics."""
@@ -38,7 +54,9 @@ def consent_body_end(context):
         "texts": state.texts,
         "show_banner": bool(state.version) and not state.decided,
         "purposes": _switches(state),
-        "analytics": decisions.analytics_script() if state.allows("analytics") else None,
+        "analytics": (
+            decisions.analytics_script() if state.allows(SitePurpose.ANALYTICS) else None
+        ),
     }
 
 

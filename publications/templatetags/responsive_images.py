@@ -26,8 +26,9 @@ def responsive_image(image, renditions, alt, sizes, css_class="", eager=False, p
     else:
         loading = mark_safe(' loading="lazy"')
     class_attr = format_html(' class="{}"', css_class) if css_class else ""
-    if not renditions or not renditions.get("webp"):
-        # Not yet made (e.g. before `manage.py regenerate_renditions`): the original.
+    if not renditions or not renditions.get("webp") or renditions.get("source") != image.name:
+        # Not yet made for this file (just saved, or before `manage.py
+        # regenerate_renditions`): the original, which is as free of metadata.
         if not image:
             return ""
         # Dimensions from the model's width/height fields: image.width would open the file.

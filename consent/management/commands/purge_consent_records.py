@@ -2,11 +2,10 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from consent import chain
+from consent import chain, conf
 
 
 class Command(BaseCommand):
@@ -20,13 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="only say what would go")
 
     def handle(self, *args, days=None, dry_run=False, **options):
-        days = settings.CONSENT_RETENTION_DAYS if days is None else days
+        days = conf.CONSENT_RETENTION_DAYS if days is None else days
         if days < 0:
             raise CommandError("--older-than must be a number of days, 0 or more.")
-        if days < settings.CONSENT_MAX_AGE_DAYS:
+        if days < conf.CONSENT_MAX_AGE_DAYS:
             self.stderr.write(
                 f"Warning: {days} days is shorter than the consent lifetime "
-                f"({settings.CONSENT_MAX_AGE_DAYS} days): live consents lose their proof."
+                f"({conf.CONSENT_MAX_AGE_DAYS} days): live consents lose their proof."
             )
         cutoff = timezone.now() - datetime.timedelta(days=days)
         count, first, last = chain.purge(cutoff, dry_run=dry_run)

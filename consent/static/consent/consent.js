@@ -10,6 +10,11 @@
   var dialog = document.getElementById("consent-dialog");
   var status = document.querySelector("[data-consent-status]");
   var main = document.getElementById("main");
+
+  // Messages in the page's language, from the status element's data attributes.
+  function pageMessage(name, fallback) {
+    return (status && status.getAttribute("data-consent-" + name)) || fallback;
+  }
   var opener = null;
 
   function announce(message) {
@@ -143,11 +148,11 @@
           clearError(form);
           apply(result.body);
         } else {
-          showError(form, result.body.error || "Your choice could not be saved.");
+          showError(form, result.body.error || pageMessage("failed", "Your choice could not be saved."));
         }
       })
       .catch(function () {
-        showError(form, "Your choice could not be saved: the connection failed. Please try again.");
+        showError(form, pageMessage("offline", "Your choice could not be saved: the connection failed. Please try again."));
       });
   });
 })();

@@ -19,14 +19,18 @@
     function say(message) {
       if (status) status.textContent = message;
     }
+    // Messages in the page's language, from the button's data attributes.
+    var copied = button.getAttribute("data-copied") || "Citation copied.";
+    var manually = button.getAttribute("data-copy-manually") ||
+      "Press Ctrl+C (⌘C on a Mac) to copy the selected citation.";
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(
-        function () { say("Citation copied."); },
-        function () { selectText(source); say("Press Ctrl+C (⌘C on a Mac) to copy the selected citation."); }
+        function () { say(copied); },
+        function () { selectText(source); say(manually); }
       );
     } else {
       selectText(source);
-      say("Press Ctrl+C (⌘C on a Mac) to copy the selected citation.");
+      say(manually);
     }
   }
 

@@ -1,0 +1,26 @@
+"""Admin change lists that answer impossible filter values as a bad address, not a 500.
+
+Django turns most bad filter values into its "invalid lookup" answer (a redirect to the
+unfiltered list with `?e=1`), but its date hierarchy builds dates from the query string
+and lets some escape: `?<field>__year=9999` (no year 10000) or `…&__month=12` (past the
+last date) raise ValueError or OverflowError. Apps give their admins `SafeFilterAdmin`.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+
+
+class SafeFilterChangeList(ChangeList):
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class SafeFilterAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose change list treats filter values it cannot use as a bad address."""
+
+    def get_changelist(self, request, **kwargs):
+        return SafeFilterChangeList

@@ -1,0 +1,92 @@
+"""The site's languages: which one a request is in, and the same page in the others.
+
+The language is a property of the URL alone: English at the unprefixed addresses, the
+others under their prefix (/fr/, /zh-hans/...). Never the Accept-Language header or a
+cookie: a URL is then one page for every visitor, which the shared page cache, proxies
+and search engines all rely on, and nobody is sent elsewhere than the link they followed.
+"""
+
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
+from django.urls.exceptions import NoReverseMatch
+from django.utils import translation
+
+
+class UrlLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, reading the language from the URL's prefix only.
+
+    With ``i18n_patterns(..., prefix_default_language=False)`` Django's own middleware
+    already serves unprefixed URLs in LANGUAGE_CODE and never redirects; but it still
+    parses Accept-Language on every request and marks unprefixed responses ``Vary:
+    Accept-Language``, which would make shared caches keep one copy of the English pages
+    per header value for nothing. This one does neither.
+    """
+
+    def process_request(self, request):
+        language = translation.get_language_from_path(request.path_info)
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def page_in(path, language):
+    """`path` (with its query) as the same page in `language`, or None if it has none.
+
+    Works for any path that a view in the language-prefixed patterns answers: the URL is
+    resolved in the current language and reversed in the other one.
+    """
+    parts = urlsplit(path)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.namespace == "admin":
+        return None
+    with translation.override(language):
+        try:
+            translated = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return None
+    return urlunsplit(("", "", translated, parts.query, ""))
+
+
+def _version(code, name, path, current):
+    return {
+        "code": code,
+        "name": name,
+        "bidi": translation.get_language_info(code)["bidi"],
+        "path": path,
+        "current": code == current,
+    }
+
+
+def versions(path):
+    """`path` in every language, or [] when it is no page of the site (a 404, the admin).
+
+    Each version is a dict: ``code`` (``fr``), ``name`` (the language's name in itself),
+    ``bidi`` (written right to left), ``path`` and ``current`` (the request's language).
+    """
+    current = translation.get_language()
+    pages = []
+    for code, name in settings.LANGUAGES:
+        translated = page_in(path, code)
+        if translated is None:
+            return []
+        pages.append(_version(code, name, translated, current))
+    return pages
+
+
+def home_pages():
+    """Each language's root (its home page), for pages that have no version in others."""
+    current = translation.get_language()
+    root = get_script_prefix()
+    return [
+        _version(code, name, root if code == settings.LANGUAGE_CODE else f"{root}{code}/", current)
+        for code, name in settings.LANGUAGES
+    ]
