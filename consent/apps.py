@@ -19,9 +19,10 @@ class ConsentConfig(AppConfig):
         )
         checks.register(check_rate_limit, checks.Tags.caches)
 
-        from reportsite import pagecache
+        from reportsite import dashboard, pagecache
 
         from . import state
+        from .dashboard import consent_panel
         from .models import PolicyVersion, Purpose, refuse_to_delete_recorded_purposes
 
         pre_delete.connect(
@@ -31,6 +32,7 @@ class ConsentConfig(AppConfig):
         # The banner's texts are on every page (see consent.state.consent_config): a save
         # makes cached pages stale, and this process forgets its copy of the texts.
         pagecache.invalidate_on_change(Purpose, PolicyVersion)
+        dashboard.register(consent_panel)
         for model in (Purpose, PolicyVersion):
             for signal in (post_save, post_delete):
                 signal.connect(

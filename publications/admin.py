@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -10,6 +11,8 @@ from django.utils.html import format_html
 from reportsite.adminlists import SafeFilterAdmin
 
 from .admin_forms import EditorFormAdminMixin, EditorInlineMixin
+from .admin_history import RevisionHistoryMixin
+from .draft_admin import DraftAdminMixin, DraftStatusFilter
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
@@ -43,6 +46,19 @@ class PublicationYearFilter(admin.SimpleListFilter):
         return queryset.filter(publication_date__year=int(value))
 
 
+class PublicationLifecycleFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "lifecycle"
+
+    def lookups(self, request, model_admin):
+        return Publication.Lifecycle.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Publication.Lifecycle.values:
+            return queryset.in_lifecycle(self.value())
+        return queryset
+
+
 class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
     model = PublicationDocument
     extra = 0
@@ -51,24 +67,33 @@ class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
     verbose_name = "downloadable document"
     verbose_name_plural = "Downloadable documents (PDF): full report, summaries, translations"
 
+    def get_queryset(self, request):
+        # The form shows the pending version: rows its draft removes are left out.
+        return super().get_queryset(request).exclude(
+            draft_change=PublicationDocument.DraftChange.REMOVED
+        )
+
     @admin.display(description="Size and pages")
     def file_details(self, obj):
-        return obj.details if obj.pk else "Read from the file when saved"
+        if not obj.pk:
+            return "Read from the file when saved"
+        if obj.draft_change == PublicationDocument.DraftChange.ADDED:
+            return f"{obj.details} (in the draft, not yet published)"
+        return obj.details
 
 
 @admin.register(Publication)
-class PublicationAdmin(EditorFormAdminMixin, SafeFilterAdmin):
+class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
     list_display = (
         "cover_thumbnail",
         "title",
         "kind",
         "publication_date",
-        "status",
-        "publish_at",
+        "status_text",
         "featured",
     )
     list_display_links = ("cover_thumbnail", "title")
-    list_filter = ("kind", "status", PublicationYearFilter, "featured")
+    list_filter = ("kind", PublicationLifecycleFilter, PublicationYearFilter, "featured")
     search_fields = ("title", "summary", "slug")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "publication_date"
@@ -81,30 +106,48 @@ class PublicationAdmin(EditorFormAdminMixin, SafeFilterAdmin):
         ("How to cite", {"fields": ("authors", "citation")}),
         (
             "Publishing",
-            {"fields": ("status", "publish_at", "featured", "hero_label", "created_at", "updated_at")},
+            {
+                "fields": (
+                    "status",
+                    "publish_at",
+                    "expire_at",
+                    "featured",
+                    "hero_label",
+                    "created_at",
+                    "updated_at",
+                )
+            },
         ),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.is_live:
+            # A live publication changes through drafts and the Publish button.
+            return (*fields, "status")
+        return fields
+
     @admin.display(description="Cover")
     def cover_thumbnail(self, obj):
-        return thumbnail(obj.cover, obj.cover_renditions)
+        # The thumbnail is a link to the edit page: its alt text is the link's name.
+        return thumbnail(obj.cover, obj.cover_renditions, alt=f"Edit “{obj}”")
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(EditorFormAdminMixin, admin.ModelAdmin):
-    list_display = ("logo_thumbnail", "name", "website", "order", "active")
+class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
+    list_display = ("logo_thumbnail", "name", "website", "order", "active", "status_text")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
-    list_filter = ("active",)
+    list_filter = ("active", DraftStatusFilter)
     search_fields = ("name", "description")
 
     @admin.display(description="Logo")
     def logo_thumbnail(self, obj):
-        return thumbnail(obj.logo, obj.logo_renditions)
+        return thumbnail(obj.logo, obj.logo_renditions, alt=f"Edit “{obj}”")
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(EditorFormAdminMixin, admin.ModelAdmin):
+class SiteContentAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (
@@ -120,6 +163,8 @@ class SiteContentAdmin(EditorFormAdminMixin, admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied  # not a redirect to a page that is refused anyway
         if SiteContent.exists():
             return redirect(
                 reverse("admin:publications_sitecontent_change", args=[SiteContent.SINGLETON_PK])

@@ -11,6 +11,15 @@ class PublicationsConfig(AppConfig):
 
         post_migrate.connect(sync_editors_group, dispatch_uid="publications.sync_editors_group")
 
+        from reportsite import dashboard
+
+        from . import dashboard as panels
+        from . import history
+
+        history.register_models()
+        dashboard.register(panels.drafts_panel)
+        dashboard.register(panels.schedule_panel)
+
         from reportsite import pagecache
 
         from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent

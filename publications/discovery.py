@@ -68,6 +68,14 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        # Draft previews, in every language (also marked noindex): shared links must not
+        # reach an index.
+        "Disallow: /preview/",
+        *(
+            f"Disallow: /{code}/preview/"
+            for code, _ in settings.LANGUAGES
+            if code != settings.LANGUAGE_CODE
+        ),
         "",
         f"Sitemap: {absolute(reverse('discovery:sitemap'))}",
         "",

@@ -2,10 +2,14 @@
 and the landing page's texts.
 """
 
+import datetime
 import html
 
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -16,6 +20,7 @@ from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import renditions
+from .drafts import Draftable
 from .markup import render_markdown
 from .uploads import (
     ContentAddressedPath,
@@ -28,27 +33,44 @@ from .uploads import (
 
 class PublicationQuerySet(models.QuerySet):
     def published(self):
-        """What a visitor may see: published, publish time reached, newest first."""
+        """What a visitor may see: published, go-live time reached, not expired, newest first."""
+        now = timezone.now()
         return self.filter(
-            status=Publication.Status.PUBLISHED, publish_at__lte=timezone.now()
+            models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=now),
+            status=Publication.Status.PUBLISHED,
+            publish_at__lte=now,
         ).order_by("-publication_date", "-publish_at", "-pk")
 
     def featured(self):
         return self.published().filter(featured=True)
 
-    def seconds_until_next_scheduled(self):
-        """Seconds until the next published-but-scheduled publication appears, or None."""
+    def in_lifecycle(self, lifecycle):
+        """Publications whose `lifecycle` (see Publication.Lifecycle) is the one given."""
         now = timezone.now()
-        next_time = (
-            self.filter(status=Publication.Status.PUBLISHED, publish_at__gt=now)
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
-        )
+        published = self.filter(status=Publication.Status.PUBLISHED)
+        not_expired = models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=now)
+        live = published.filter(not_expired, publish_at__lte=now)
+        return {
+            Publication.Lifecycle.DRAFT: self.filter(status=Publication.Status.DRAFT),
+            Publication.Lifecycle.SCHEDULED: published.filter(not_expired, publish_at__gt=now),
+            Publication.Lifecycle.LIVE: live.filter(draft__isnull=True),
+            Publication.Lifecycle.LIVE_WITH_CHANGES: live.filter(draft__isnull=False),
+            Publication.Lifecycle.EXPIRED: published.filter(expire_at__lte=now),
+        }[lifecycle]
+
+    def seconds_until_next_scheduled(self):
+        """Seconds until a publication goes live or expires by itself, or None."""
+        now = timezone.now()
+        published = self.filter(status=Publication.Status.PUBLISHED)
+        times = [
+            published.filter(publish_at__gt=now).aggregate(next=models.Min("publish_at"))["next"],
+            published.filter(expire_at__gt=now).aggregate(next=models.Min("expire_at"))["next"],
+        ]
+        next_time = min(filter(None, times), default=None)
         return (next_time - now).total_seconds() if next_time else None
 
 
-class Publication(models.Model):
+class Publication(Draftable):
     class Kind(models.TextChoices):
         ANNUAL_REPORT = "annual-report", _("Annual report")
         INTERIM_REPORT = "interim-report", _("Interim report")
@@ -58,6 +80,15 @@ class Publication(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+
+    class Lifecycle(models.TextChoices):
+        """What visitors see of it, as editors are told (computed, never stored)."""
+
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        LIVE = "live", "Live"
+        LIVE_WITH_CHANGES = "live-changed", "Live with unpublished changes"
+        EXPIRED = "expired", "Expired"
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -114,9 +145,18 @@ class Publication(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
-        "publish time",
-        default=timezone.now,
-        help_text="A published publication appears on the site from this time on.",
+        "go-live time",
+        null=True,
+        blank=True,
+        help_text="A published publication appears on the site from this time on. "
+        "Leave empty to go live at the moment you publish.",
+    )
+    expire_at = models.DateTimeField(
+        "expiry time",
+        null=True,
+        blank=True,
+        help_text="Optional: the publication is taken off the site (pages, lists, feed, "
+        "sitemap) at this time, e.g. when it is superseded.",
     )
     featured = models.BooleanField(default=False, help_text="Link to it from the hero banner.")
     hero_label = models.CharField(
@@ -131,16 +171,48 @@ class Publication(models.Model):
         ordering = ["-publication_date", "-publish_at"]
         indexes = [models.Index(fields=["status", "publish_at"])]
 
+    draft_field_names = (
+        "title",
+        "slug",
+        "kind",
+        "publication_date",
+        "summary",
+        "body",
+        "authors",
+        "citation",
+        "cover",
+        "cover_alt",
+        "external_url",
+        "video_url",
+        "publish_at",
+        "expire_at",
+        "featured",
+        "hero_label",
+    )
+
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= set(self.pagecache_ignored_fields):
+            # A draft saved: nothing visitors see, nothing derived from it, changes.
+            return super().save(*args, **kwargs)
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            # Published without a go-live time: it goes live (and is dated) now.
+            self.publish_at = timezone.now()
         self.body_html = render_markdown(self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
         renditions.refresh_after_commit(self, "cover", renditions.COVER)
+
+    def clean(self):
+        if self.expire_at and self.publish_at and self.expire_at <= self.publish_at:
+            raise ValidationError(
+                {"expire_at": "The expiry time must come after the go-live time."}
+            )
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
@@ -158,9 +230,78 @@ class Publication(models.Model):
         source = "" if authors == publisher else f" {publisher}."
         return f"{authors} ({self.publication_date.year}). {title}{source} {self.absolute_url}"
 
+    # Drafts and publishing (publications.drafts)
+
+    @property
+    def is_live(self):
+        return self.pk is not None and self.status == self.Status.PUBLISHED
+
+    def prepare_publication(self, now):
+        self.status = self.Status.PUBLISHED
+        if self.publish_at is None:
+            self.publish_at = now
+
+    # A live publication's documents change with its draft: rows the draft adds or removes
+    # are marked (PublicationDocument.draft_change) until it is published or discarded.
+
+    def live_documents(self):
+        return self.documents.exclude(draft_change=PublicationDocument.DraftChange.ADDED)
+
+    def draft_documents(self):
+        return self.documents.exclude(draft_change=PublicationDocument.DraftChange.REMOVED)
+
+    def publish_related(self):
+        self.documents.filter(draft_change=PublicationDocument.DraftChange.REMOVED).delete()
+        self.documents.filter(draft_change=PublicationDocument.DraftChange.ADDED).update(
+            draft_change=PublicationDocument.DraftChange.NONE
+        )
+
+    def has_related_draft_changes(self):
+        return self.documents.exclude(draft_change=PublicationDocument.DraftChange.NONE).exists()
+
+    def discard_related(self):
+        self.documents.filter(draft_change=PublicationDocument.DraftChange.ADDED).delete()
+        self.documents.filter(draft_change=PublicationDocument.DraftChange.REMOVED).update(
+            draft_change=PublicationDocument.DraftChange.NONE
+        )
+
+    def after_draft_applied(self, live):
+        if self.cover.name != live.cover.name:
+            # Renditions are made when published; a preview shows the new original.
+            self.cover_renditions = {}
+        self.body_html = render_markdown(self.body)
+
+    @property
+    def lifecycle(self):
+        now = timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return self.Lifecycle.DRAFT
+        if self.expire_at is not None and self.expire_at <= now:
+            return self.Lifecycle.EXPIRED
+        if self.publish_at is not None and self.publish_at > now:
+            return self.Lifecycle.SCHEDULED
+        if self.has_unpublished_changes:
+            return self.Lifecycle.LIVE_WITH_CHANGES
+        return self.Lifecycle.LIVE
+
+    @property
+    def lifecycle_text(self):
+        """The status as editors read it, times with their time zone."""
+        lifecycle = self.lifecycle
+        text = lifecycle.label
+        if lifecycle == self.Lifecycle.SCHEDULED:
+            text = f"Scheduled for {format_moment(self.publish_at)}"
+        elif lifecycle == self.Lifecycle.EXPIRED:
+            text = f"Expired {format_moment(self.expire_at)}"
+        elif self.expire_at is not None and lifecycle != self.Lifecycle.DRAFT:
+            text = f"{text}, expires {format_moment(self.expire_at)}"
+        if self.has_unpublished_changes and lifecycle != self.Lifecycle.LIVE_WITH_CHANGES:
+            text = f"{text}, with unpublished changes"
+        return text
+
     @property
     def is_visible(self):
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+        return self.lifecycle in (self.Lifecycle.LIVE, self.Lifecycle.LIVE_WITH_CHANGES)
 
     @property
     def hero_text(self):
@@ -172,7 +313,13 @@ class Publication(models.Model):
         return self.slug
 
 
-class PartnerOrganisation(models.Model):
+def format_moment(moment):
+    """A date and time in the site's time zone, naming the zone: "3 March 2026, 09:00 CET"."""
+    local = timezone.localtime(moment)
+    return f"{local.day} {local:%B %Y, %H:%M} {local.tzname()}"
+
+
+class PartnerOrganisation(Draftable):
     name = models.CharField(max_length=200)
     website = models.URLField()
     logo = MetadataFreeImageField(
@@ -194,6 +341,8 @@ class PartnerOrganisation(models.Model):
         ordering = ["order", "name"]
         verbose_name = "partner organisation"
 
+    draft_field_names = ("name", "website", "logo", "logo_alt", "description", "order", "active")
+
     # Logos are shown at most this high (CSS: .partner img), which sets the width needed.
     DISPLAY_HEIGHT_PX = 80
 
@@ -207,6 +356,21 @@ class PartnerOrganisation(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         renditions.refresh_after_commit(self, "logo", renditions.LOGO)
+
+    @property
+    def is_live(self):
+        """Shown on the landing page; an inactive partner is edited directly."""
+        return self.pk is not None and self.active
+
+    def after_draft_applied(self, live):
+        if self.logo.name != live.logo.name:
+            self.logo_renditions = {}
+
+    @property
+    def lifecycle_text(self):
+        if not self.active:
+            return "Not shown"
+        return "Live with unpublished changes" if self.has_unpublished_changes else "Live"
 
     @property
     def logo_sizes(self):
@@ -229,6 +393,11 @@ class PublicationDocument(models.Model):
         EXECUTIVE_SUMMARY = "executive-summary", _("Executive summary")
         POLICYMAKERS_SUMMARY = "policymakers-summary", _("Extended summary for policymakers")
         OTHER = "other", _("Other")
+
+    class DraftChange(models.TextChoices):
+        NONE = "", "Live"
+        ADDED = "added", "Added in the draft"
+        REMOVED = "removed", "Removed in the draft"
 
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="documents"
@@ -254,6 +423,11 @@ class PublicationDocument(models.Model):
     page_count = models.PositiveIntegerField("pages", editable=False, null=True)
     order = models.PositiveIntegerField(
         "display order", default=0, help_text="Lower numbers first, within a type."
+    )
+    # How the publication's pending draft changes this row (publications.drafts): an edit
+    # to a live document is a new "added" row replacing the "removed" original.
+    draft_change = models.CharField(
+        max_length=10, choices=DraftChange.choices, default="", blank=True, editable=False
     )
 
     class Meta:
@@ -330,7 +504,7 @@ def format_megabytes(size):
     return f"{size} bytes"
 
 
-class SiteContent(models.Model):
+class SiteContent(Draftable):
     """The landing page's own texts: exactly one record, edited in the admin."""
 
     site_name = models.CharField(max_length=120, default="International AI Safety Report")
@@ -351,6 +525,8 @@ class SiteContent(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     SINGLETON_PK = 1
+
+    draft_field_names = ("site_name", "hero_title", "hero_lead", "about_heading", "about_text")
 
     class Meta:
         verbose_name = "site texts"
@@ -381,6 +557,10 @@ class SiteContent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError("The site texts cannot be deleted.")
 
+    @property
+    def lifecycle_text(self):
+        return "Live with unpublished changes" if self.has_unpublished_changes else "Live"
+
     @classmethod
     def load(cls):
         content, _ = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
@@ -389,3 +569,92 @@ class SiteContent(models.Model):
     @classmethod
     def exists(cls):
         return cls.objects.filter(pk=cls.SINGLETON_PK).exists()
+
+
+def _preview_link_expiry():
+    return timezone.now() + PreviewLink.LIFETIME
+
+
+class PreviewLink(models.Model):
+    """A link that shows one item's draft to a reviewer without an admin account.
+
+    The address carries a token signed with the site's secret key, so it cannot be
+    guessed or altered; the link stops working when it expires or is revoked.
+    """
+
+    LIFETIME = datetime.timedelta(days=7)
+    _SALT = "publications.PreviewLink"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=_preview_link_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    class Unusable(Exception):
+        """The link was revoked or has expired (`gone`), or never existed."""
+
+        def __init__(self, reason, gone):
+            super().__init__(reason)
+            self.gone = gone
+
+    def __str__(self):
+        return f"Preview link to {self.target}"
+
+    @classmethod
+    def create_for(cls, target, user):
+        return cls.objects.create(
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=target.pk,
+            created_by=user,
+        )
+
+    @classmethod
+    def links_to(cls, target):
+        return cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(target), object_id=target.pk
+        )
+
+    @property
+    def token(self):
+        return signing.Signer(salt=self._SALT).sign(str(self.pk))
+
+    def get_absolute_url(self):
+        return reverse("publications:shared-preview", kwargs={"token": self.token})
+
+    @property
+    def absolute_url(self):
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def is_usable(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @classmethod
+    def open(cls, token):
+        """The usable link behind `token`, or raise PreviewLink.Unusable."""
+        try:
+            pk = int(signing.Signer(salt=cls._SALT).unsign(token))
+            link = cls.objects.select_related("content_type").get(pk=pk)
+        except (signing.BadSignature, ValueError, cls.DoesNotExist):
+            raise cls.Unusable("This preview link is not valid.", gone=False)
+        if link.revoked_at is not None:
+            raise cls.Unusable("This preview link was withdrawn.", gone=True)
+        if link.expires_at <= timezone.now():
+            raise cls.Unusable("This preview link has expired.", gone=True)
+        if link.target is None:
+            raise cls.Unusable("What this link showed no longer exists.", gone=True)
+        return link
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

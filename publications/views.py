@@ -34,8 +34,12 @@ MORE_OF_KIND = {
 
 @public_page
 def home(request):
+    return render_home(request, SiteContent.load(), list(PartnerOrganisation.objects.filter(active=True)))
+
+
+def render_home(request, site, partners, preview=None):
+    """The landing page with these site texts and partners (live ones, or a draft's)."""
     published = Publication.objects.published()
-    site = SiteContent.load()
     return render(
         request,
         "publications/home.html",
@@ -43,8 +47,9 @@ def home(request):
             "site": site,
             "featured": list(published.filter(featured=True)),
             "publications": list(published[:LATEST_PUBLICATIONS_ON_HOME]),
-            "partners": list(PartnerOrganisation.objects.filter(active=True)),
+            "partners": partners,
             "organization": organization_data(site),
+            "preview": preview,
         },
     )
 
@@ -139,11 +144,21 @@ def _document_groups(documents):
 @public_page
 def publication_detail(request, slug):
     publication = get_object_or_404(Publication, slug=slug)
-    preview = not publication.is_visible
-    if preview and not request.user.is_staff:
-        raise Http404(gettext("No publication at this address."))
+    preview = None
+    if not publication.is_visible:
+        if not request.user.is_staff:
+            raise Http404(gettext("No publication at this address."))
+        # Staff see what visitors would see, told that visitors cannot see it now.
+        preview = {
+            "subject": f"{publication.lifecycle_text}: visitors cannot see this page now.",
+            "edit_url": reverse("admin:publications_publication_change", args=[publication.pk]),
+        }
+    return render_publication(request, publication, list(publication.live_documents()), preview)
+
+
+def render_publication(request, publication, documents, preview=None):
+    """A publication's page, live or (with `preview`) a draft of it, never indexed."""
     site = SiteContent.load()
-    documents = list(publication.documents.all())
     related = list(
         Publication.objects.published()
         .filter(kind=publication.kind)
@@ -166,7 +181,12 @@ def publication_detail(request, slug):
         },
     )
     if preview:
-        # A staff preview must never be cached on the way or indexed.
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex"
+        mark_as_preview(response)
+    return response
+
+
+def mark_as_preview(response):
+    """A preview is never cached on the way (nor by the page cache) and never indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
     return response

@@ -25,7 +25,9 @@ drops the body), and any response that a view did not mark with `public_page`, t
 a cookie, says `private`/`no-store`, or is not a 200.
 
 Invalidation: every entry's key carries the *content generation*, which moves whenever an
-editor saves or deletes content (apps list their models with `invalidate_on_change`).
+editor saves or deletes content (apps list their models with `invalidate_on_change`). A save
+that writes only columns visitors never see (a model names them in
+`pagecache_ignored_fields`, e.g. a pending draft) leaves the generation alone.
 The generation must be the same for every worker process: with a process-local cache
 (local memory, the default) it is the modification time of a stamp file on this machine;
 with a shared cache (Redis) it is a key in that cache, so all servers see it. Changes known
@@ -99,11 +101,18 @@ def content_changed(**kwargs):
     os.utime(path, ns=(stamp, stamp))
 
 
+def _content_saved(sender, update_fields=None, **kwargs):
+    ignored = getattr(sender, "pagecache_ignored_fields", ())
+    if update_fields and ignored and set(update_fields) <= set(ignored):
+        return
+    content_changed()
+
+
 def invalidate_on_change(*models):
     """Saving or deleting any of these models makes cached pages stale."""
     for model in models:
         uid = f"pagecache:{model._meta.label}"
-        post_save.connect(content_changed, sender=model, dispatch_uid=uid + ":save")
+        post_save.connect(_content_saved, sender=model, dispatch_uid=uid + ":save")
         post_delete.connect(content_changed, sender=model, dispatch_uid=uid + ":delete")
 
 

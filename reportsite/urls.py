@@ -9,6 +9,8 @@ from .media import serve_media
 admin.site.site_header = "International AI Safety Report — editors"
 admin.site.site_title = "Report editors"
 admin.site.index_title = "Site content"
+# The admin home is the editors' dashboard (reportsite.dashboard).
+admin.site.index_template = "reportsite/admin_index.html"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -24,3 +26,6 @@ urlpatterns += i18n_patterns(
     path("", include("publications.urls")),
     prefix_default_language=False,
 )
+
+# A shared part (database, media bucket) briefly away gives a clear 503, not a 500.
+handler500 = "reportsite.unavailable.server_error"

@@ -19,6 +19,8 @@ def save_site_texts(editor_client, **texts):
         "hero_lead": "",
         "about_heading": "About the report",
         "about_text": "",
+        # The site texts are live: publish, or the change waits as a draft.
+        "_publish": "Publish",
         **texts,
     }
     response = editor_client.post("/admin/publications/sitecontent/1/change/", data)

@@ -48,7 +48,7 @@ def test_visitor_reads_the_publication_page(client, make_publication):
         "How to cite",
     ):
         assert text in html, text
-    assert "Draft — not public" not in html
+    assert "preview-banner" not in html
 
 
 def test_visitor_sees_each_document_with_language_type_size_and_page_count(
@@ -123,7 +123,9 @@ def test_drafts_and_scheduled_publications_are_staff_previews_only(
     response = editor_client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Draft — not public" in html and "Not yet public" in html
+    assert "visitors cannot see this page now" in html and "Not yet public" in html
+    # The banner says which: a draft, or scheduled (with the time and its time zone).
+    assert publication.lifecycle_text in html
     assert '<meta name="robots" content="noindex">' in html
     assert response["X-Robots-Tag"] == "noindex"
     assert "no-store" in response["Cache-Control"]

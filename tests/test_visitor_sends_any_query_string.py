@@ -48,6 +48,9 @@ def address(route, publication):
     """The route with a real value in each of its parts (a seed publication, its cover)."""
     filled = route.replace("<slug:slug>", publication.slug)
     filled = filled.replace("(?P<path>.+)", publication.cover.name)
+    # Draft previews: a staff one (visitors are sent to log in) and a shared link.
+    filled = filled.replace("<slug:kind>/<int:pk>", f"publication/{publication.pk}")
+    filled = filled.replace("<str:token>", "1:not-a-valid-signature")
     filled = "/" + filled.lstrip("^").rstrip("$")
     assert not re.search(r"[<>()\\]", filled), f"no sample value for a part of {route!r}"
     return filled

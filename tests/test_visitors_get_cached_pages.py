@@ -83,7 +83,7 @@ def test_a_global_privacy_control_visitor_gets_their_own_variant():
     assert "Global Privacy Control" not in get(Client()).content.decode()
 
 
-def test_an_editors_save_shows_at_once(editor_client):
+def test_an_editors_publish_shows_at_once(editor_client):
     load_seed_content()
     visitor = Client()
     get(visitor)
@@ -96,6 +96,7 @@ def test_an_editors_save_shows_at_once(editor_client):
             "hero_lead": "",
             "about_heading": "About",
             "about_text": "About text.",
+            "_publish": "Publish",
         },
     )
     assert response.status_code == 302
@@ -124,7 +125,7 @@ def test_a_new_policy_version_asks_decided_visitors_again():
 def test_a_draft_preview_is_never_served_to_the_public(client, editor_client, make_publication):
     draft = make_publication(title="Secret draft", status=Publication.Status.DRAFT)
     preview = editor_client.get(draft.get_absolute_url())
-    assert preview.status_code == 200 and "Draft — not public" in preview.content.decode()
+    assert preview.status_code == 200 and "Draft: visitors cannot see" in preview.content.decode()
     assert "X-Page-Cache" not in preview
     visitor = Client()
     for _ in range(2):
