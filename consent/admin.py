@@ -172,6 +172,26 @@ class PolicyVersionFilter(admin.SimpleListFilter):
         return queryset.filter(policy_version=int(self.value()))
 
 
+class LanguageFilter(admin.SimpleListFilter):
+    """The site's languages from the settings: listing the values in the records would read
+    every record on each page view. Records from before languages count as the default."""
+
+    title = "language"
+    parameter_name = "language__exact"
+
+    def lookups(self, request, model_admin):
+        return list(settings.LANGUAGES)
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in dict(settings.LANGUAGES):
+            return refuse_filter(request, queryset, "language", self.value())
+        if self.value() == settings.LANGUAGE_CODE:
+            return queryset.filter(language__in=["", self.value()])
+        return queryset.filter(language=self.value())
+
+
 class CreatedBetweenFilter(admin.ListFilter):
     """Records made from one day to another (both included, in the site's time zone)."""
 
@@ -284,7 +304,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     ordering = ["-created_at", "-sequence"]
     sortable_by = ["created_time"]
     list_filter = [CreatedBetweenFilter, ("created_at", admin.DateFieldListFilter), "action",
-                   PolicyVersionFilter, PurposeChoiceFilter, "gpc", "language"]
+                   PolicyVersionFilter, PurposeChoiceFilter, "gpc", LanguageFilter]
     search_fields = ["consent_id"]
     search_help_text = (
         "Search by consent id, whole or its beginning (as the visitor's privacy page shows it)."

@@ -22,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 
 
 def record(consent_id=None, action="custom", version=1, analytics=False, days_ago=0,
-           fingerprint="ab" * 32):
+           fingerprint="ab" * 32, language=""):
     entry = ConsentRecord(
         consent_id=consent_id or uuid.uuid4(),
         created_at=timezone.now() - datetime.timedelta(days=days_ago),
@@ -31,6 +31,7 @@ def record(consent_id=None, action="custom", version=1, analytics=False, days_ag
         action=action,
         path="/",
         texts_fingerprint=fingerprint,
+        language=language,
     )
     chain.append([entry])
     return entry
@@ -300,3 +301,20 @@ def test_the_overview_splits_decisions_by_language(officer_client):
     listing = officer_client.get("/admin/consent/consentrecord/", {"language__exact": "fr"})
     assert str(french.consent_id) in listing.content.decode()
     assert str(old.consent_id) not in listing.content.decode()
+
+
+def test_the_record_list_reads_a_bounded_number_of_records(officer_client, monkeypatch):
+    # At a million records every query on the records must stop early (a LIMIT): no
+    # COUNT(*) of the table, no list of distinct values, no date hierarchy.
+    from consent.admin import ConsentRecordAdmin
+
+    monkeypatch.setattr(ConsentRecordAdmin, "list_per_page", 2)  # more than a page
+    for _ in range(3):
+        record(consent_id=uuid.UUID("3f2a0000-0000-4000-8000-000000000000"), language="fr")
+    for query in ["", "?language__exact=fr", "?q=3f2a", "?action__exact=custom",
+                  "?created_from=2025-01-01"]:
+        with CaptureQueriesContext(connection) as queries:
+            assert officer_client.get("/admin/consent/consentrecord/" + query).status_code == 200
+        unbounded = [q["sql"] for q in queries
+                     if "consent_consentrecord" in q["sql"] and "LIMIT" not in q["sql"]]
+        assert not unbounded, (query, unbounded)
