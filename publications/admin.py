@@ -134,7 +134,7 @@ class PublicationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMix
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
+class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
     list_display = ("logo_thumbnail", "name", "website", "order", "active", "status_text")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
@@ -147,7 +147,7 @@ class PartnerOrganisationAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorForm
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
+class SiteContentAdmin(RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (
