@@ -12,6 +12,8 @@ Lighthouse is a Node program, not part of this project. Lighthouse 12 runs on No
     mkdir -p /tmp/lh && (cd /tmp/lh && npm i lighthouse@12)
     .venv/bin/python bench/lighthouse.py                      # all pages, both modes
     .venv/bin/python bench/lighthouse.py --mode desktop / --reports /tmp/lh-reports
+    .venv/bin/python bench/lighthouse.py --topology               # through nginx (deploy/)
+    .venv/bin/python bench/lighthouse.py --base-url http://127.0.0.1:8080   # a running site
 
 Performance varies from run to run, more so on a busy machine: `--runs 3` keeps, per page
 and mode, the run with the median performance score (Lighthouse's own advice); the load
@@ -21,6 +23,7 @@ The first visit of each page is what Lighthouse measures: the cookie banner is s
 """
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -121,32 +124,48 @@ def main():
     parser.add_argument("--mode", choices=MODES, action="append", help="default: both")
     parser.add_argument("--reports", type=Path, help="keep each JSON report in this folder")
     parser.add_argument("--runs", type=int, default=1, help="runs per page and mode (median kept)")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--base-url", help="measure a site that is already running here")
+    target.add_argument(
+        "--topology", action="store_true",
+        help="start deploy/topology.py (nginx, two app servers, PostgreSQL, Redis, S3) and "
+        "measure through nginx",
+    )
     arguments = parser.parse_args()
     lighthouse = find_lighthouse()
     modes = arguments.mode or MODES
 
-    with tempfile.TemporaryDirectory(prefix="reportsite-lighthouse-") as folder:
+    with tempfile.TemporaryDirectory(prefix="reportsite-lighthouse-") as folder, \
+            contextlib.ExitStack() as running:
         reports = arguments.reports or Path(folder) / "reports"
         reports.mkdir(parents=True, exist_ok=True)
-        site = TemporarySite(Path(folder) / "site", ALLOWED_HOSTS="127.0.0.1,localhost")
-        site.prepare()
-        port = free_port()
+        if arguments.base_url:
+            base_url = arguments.base_url.rstrip("/")
+        elif arguments.topology:
+            from deploy.topology import Topology
+
+            base_url = running.enter_context(Topology()).url()
+        else:
+            site = TemporarySite(Path(folder) / "site", ALLOWED_HOSTS="127.0.0.1,localhost")
+            site.prepare()
+            port = free_port()
+            running.enter_context(site.gunicorn(port, workers=2))
+            base_url = f"http://127.0.0.1:{port}"
         rows, problems = [], []
-        with site.gunicorn(port, workers=2):
-            for path in arguments.paths:
-                for mode in modes:
-                    name = path.strip("/").replace("/", "_") or "home"
-                    url = f"http://127.0.0.1:{port}{path}"
-                    runs = []
-                    for run in range(arguments.runs):
-                        output = reports / f"{name}.{mode}.{run + 1}.json"
-                        runs.append(run_lighthouse(lighthouse, url, mode, output))
-                    runs.sort(key=lambda report: report["categories"]["performance"]["score"])
-                    report = runs[len(runs) // 2]
-                    scores = [round(report["categories"][c]["score"] * 100) for c in CATEGORIES]
-                    rows.append((path, mode, *scores))
-                    problems += [(path, mode, *failure) for failure in failed_audits(report)]
-                    print(f"  {path} ({mode}): {' '.join(map(str, scores))}", file=sys.stderr)
+        for path in arguments.paths:
+            for mode in modes:
+                name = path.strip("/").replace("/", "_") or "home"
+                url = f"{base_url}{path}"
+                runs = []
+                for run in range(arguments.runs):
+                    output = reports / f"{name}.{mode}.{run + 1}.json"
+                    runs.append(run_lighthouse(lighthouse, url, mode, output))
+                runs.sort(key=lambda report: report["categories"]["performance"]["score"])
+                report = runs[len(runs) // 2]
+                scores = [round(report["categories"][c]["score"] * 100) for c in CATEGORIES]
+                rows.append((path, mode, *scores))
+                problems += [(path, mode, *failure) for failure in failed_audits(report)]
+                print(f"  {path} ({mode}): {' '.join(map(str, scores))}", file=sys.stderr)
 
     width = max(len(row[0]) for row in rows)
     header = f"{'page':<{width}}  {'mode':<7}  {'perf':>4}  {'a11y':>4}  {'best':>4}  {'seo':>4}"

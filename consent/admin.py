@@ -6,6 +6,7 @@ them needs `consent.view_consentrecord`; the weekly overview and the CSV export 
 purpose and policy-version permissions (consent.privacy_officers); editors hold none.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -13,11 +14,14 @@ from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from reportsite.adminlists import SafeFilterAdmin
 from reportsite.translated_content import column
@@ -52,7 +56,7 @@ class ReadOnlyAdmin(SafeFilterAdmin):
 
 
 @admin.register(Purpose)
-class PurposeAdmin(TranslatedContentAdminMixin, admin.ModelAdmin):
+class PurposeAdmin(TranslatedContentAdminMixin, SafeFilterAdmin):
     """Privacy officers word, order and retire purposes; the site's own rules stay fixed."""
 
     list_display = ["name", "slug", "required", "order", "asked"]
@@ -117,7 +121,7 @@ class PurposeAdmin(TranslatedContentAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(TranslatedContentAdminMixin, admin.ModelAdmin):
+class PolicyVersionAdmin(TranslatedContentAdminMixin, SafeFilterAdmin):
     """Privacy officers publish cookie-policy versions; one in force is never changed."""
 
     list_display = ["number", "effective_date"]
@@ -153,9 +157,11 @@ class PurposeChoiceFilter(admin.SimpleListFilter):
         return items
 
     def queryset(self, request, queryset):
-        slug, _, flag = (self.value() or "").partition(":")
-        if not slug or flag not in {"0", "1"}:
+        if self.value() is None:
             return queryset
+        slug, _, flag = self.value().partition(":")
+        if flag not in {"0", "1"} or not Purpose.objects.filter(slug=slug).exists():
+            return refuse_filter(request, queryset, "purpose", self.value())
         return queryset.filter(**{f"choices__{slug}": flag == "1"})
 
 
@@ -167,37 +173,234 @@ class PolicyVersionFilter(admin.SimpleListFilter):
         return [(str(n), f"Version {n}") for n in PolicyVersion.objects.values_list("number", flat=True)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isascii() and self.value().isdigit():
-            return queryset.filter(policy_version=int(self.value()))
+        if self.value() is None:
+            return queryset
+        # isdigit() alone accepts "²", which int() refuses.
+        if not (self.value().isascii() and self.value().isdigit()):
+            return refuse_filter(request, queryset, "policy version", self.value())
+        return queryset.filter(policy_version=int(self.value()))
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The site's languages from the settings: listing the values in the records would read
+    every record on each page view. Records from before languages count as the default."""
+
+    title = "language"
+    parameter_name = "language__exact"
+
+    def lookups(self, request, model_admin):
+        return list(settings.LANGUAGES)
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if self.value() not in dict(settings.LANGUAGES):
+            return refuse_filter(request, queryset, "language", self.value())
+        if self.value() == settings.LANGUAGE_CODE:
+            return queryset.filter(language__in=["", self.value()])
+        return queryset.filter(language=self.value())
+
+
+class CreatedBetweenFilter(admin.ListFilter):
+    """Records made from one day to another (both included, in the site's time zone)."""
+
+    title = "date range"
+    template = "admin/consent/consentrecord/date_range_filter.html"
+    parameters = {"created_from": "From", "created_to": "To"}
+    EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(9998, 12, 31)
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.raw = {}
+        for name in self.parameters:
+            if name in params:
+                value = params.pop(name)
+                self.raw[name] = (value[-1] if isinstance(value, list) else value).strip()
+
+    def has_output(self):
+        return True
+
+    def expected_parameters(self):
+        return list(self.parameters)
+
+    def queryset(self, request, queryset):
+        bounds = {}
+        for name, value in self.raw.items():
+            if not value:
+                continue
+            try:
+                bounds[name] = datetime.date.fromisoformat(value)
+            except ValueError:
+                bounds[name] = None
+            # Beyond these, midnight in another time zone is out of Python's range.
+            if not (bounds[name] and self.EARLIEST <= bounds[name] <= self.LATEST):
+                return refuse_filter(request, queryset, "date", value, "a date like 2025-01-31")
+        if "created_from" in bounds:
+            queryset = queryset.filter(created_at__gte=local_midnight(bounds["created_from"]))
+        if "created_to" in bounds:
+            next_day = bounds["created_to"] + datetime.timedelta(days=1)
+            queryset = queryset.filter(created_at__lt=local_midnight(next_day))
         return queryset
+
+    def choices(self, changelist):
+        # One "choice": what the template's form needs (the other filters ride along hidden).
+        kept = [
+            (name, value)
+            for name, values in changelist.params.items()
+            if name not in self.parameters
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        yield {
+            "fields": [(name, label, self.raw.get(name, "")) for name, label in self.parameters.items()],
+            "hidden": kept,
+            "clear_url": changelist.get_query_string(remove=list(self.parameters)),
+            "active": any(self.raw.values()),
+        }
+
+
+def refuse_filter(request, queryset, what, value, expected=None):
+    """A filter value that cannot be right: say so and list nothing (never a 500)."""
+    hint = f" (expected {expected})" if expected else ""
+    messages.error(request, f"Unknown {what} “{value}”{hint}: no records match.")
+    return queryset.none()
+
+
+def local_midnight(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def readable_choices(choices, purposes, skip_required=False):
+    """"Analytics: allowed / Embeds: refused", in the purposes' display order.
+
+    `purposes` maps slug to (name, required); slugs no purpose has any more show as such.
+    """
+    parts = []
+    for slug, (name, required) in purposes.items():
+        if slug in choices and not (skip_required and required and choices[slug]):
+            parts.append(f"{name}: {'allowed' if choices[slug] else 'refused'}")
+    parts.extend(
+        f"{slug}: {'allowed' if on else 'refused'}" for slug, on in choices.items()
+        if slug not in purposes
+    )
+    return " / ".join(parts)
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP matching records, so a page of a million-record list stays fast
+    (an exact COUNT(*) reads every matching row); beyond that the list says "more than"."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self):
+        # Unordered: the database counts from whichever index fits the filter.
+        counted = self.object_list.order_by()[: self.CAP + 1].count()
+        self.capped = counted > self.CAP
+        return min(counted, self.CAP)
+
+    capped = False
 
 
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(ReadOnlyAdmin):
-    list_display = ["sequence", "created_at", "consent_id", "action", "policy_version",
-                    "choice_summary", "gpc", "language", "path"]
-    list_filter = [("created_at", admin.DateFieldListFilter), "action", PolicyVersionFilter,
-                   PurposeChoiceFilter, "gpc", "language"]
-    date_hierarchy = "created_at"
+    # get_list_display swaps the two per-row look-ups for versions read once per page.
+    list_display = ["sequence_number", "created_time", "short_consent_id", "action",
+                    "policy_version", "readable_choices", "gpc_sent", "language", "path",
+                    "texts_link"]
+    list_display_links = ["sequence_number"]
+    # Newest first on the (created_at, sequence) index, which also serves the date filters;
+    # other columns are not sortable (sorting a million rows is not a page view).
+    ordering = ["-created_at", "-sequence"]
+    sortable_by = ["created_time"]
+    list_filter = [CreatedBetweenFilter, ("created_at", admin.DateFieldListFilter), "action",
+                   PolicyVersionFilter, PurposeChoiceFilter, "gpc", LanguageFilter]
     search_fields = ["consent_id"]
-    search_help_text = "Search by consent id (the full id, as the visitor's privacy page shows it)."
+    search_help_text = (
+        "Search by consent id, whole or its beginning (as the visitor's privacy page shows it)."
+    )
     actions = ["export_csv"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = CappedCountPaginator
+    fields = ["sequence", "created_at", "consent_id", "action", "readable_choices",
+              "policy_version", "gpc", "language", "path", "user_agent", "ip_hash", "texts_link",
+              "choices", "prev_hash", "record_hash"]
+    readonly_fields = ["readable_choices", "texts_link"]
+
+    class Media:
+        css = {"all": ["consent/admin-records.css"]}
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
+        """A whole consent id or its beginning: a range on the consent id's index."""
+        digits = search_term.strip().lower().replace("-", "")
+        if not digits:
             return queryset, False
-        try:
-            return queryset.filter(consent_id=uuid.UUID(term)), False
-        except ValueError:
+        if len(digits) > 32 or not all(c in "0123456789abcdef" for c in digits):
+            messages.error(request, f"“{search_term.strip()}” is not a consent id or the "
+                           "beginning of one (hexadecimal digits and dashes).")
             return queryset.none(), False
+        low, high = uuid.UUID(digits.ljust(32, "0")), uuid.UUID(digits.ljust(32, "f"))
+        return queryset.filter(consent_id__gte=low, consent_id__lte=high), False
+
+    def get_list_display(self, request):
+        """The columns; purposes and known texts are read once per page, not per row."""
+        purposes = {
+            slug: (name, required)
+            for slug, name, required in Purpose.objects.values_list("slug", "name", "required")
+        }
+        known_texts = set(ShownTexts.objects.values_list("fingerprint", flat=True))
+
+        @admin.display(description="choices")
+        def choices(record):
+            return readable_choices(record.choices, purposes, skip_required=True)
+
+        @admin.display(description="texts shown")
+        def texts(record):
+            return self.texts_link(record, known_texts)
+
+        return ["sequence_number", "created_time", "short_consent_id", "action",
+                "policy_version", choices, "gpc_sent", "language", "path", texts]
+
+    @admin.display(description="#")
+    def sequence_number(self, record):
+        return record.sequence
+
+    @admin.display(description="made at", ordering="created_at")
+    def created_time(self, record):
+        return timezone.localtime(record.created_at).strftime("%Y-%m-%d %H:%M:%S")
+
+    @admin.display(description="GPC", boolean=True)
+    def gpc_sent(self, record):
+        """Whether the browser sent Global Privacy Control (a short header keeps the
+        table within a 1280 px screen)."""
+        return record.gpc
+
+    @admin.display(description="consent id")
+    def short_consent_id(self, record):
+        full = str(record.consent_id)
+        return format_html('<span class="consent-id" title="{}">{}…</span>', full, full[:8])
 
     @admin.display(description="choices")
-    def choice_summary(self, record):
-        return ", ".join(f"{slug} {'on' if on else 'off'}" for slug, on in record.choices.items())
+    def readable_choices(self, record):
+        purposes = {
+            slug: (name, required)
+            for slug, name, required in Purpose.objects.values_list("slug", "name", "required")
+        }
+        return readable_choices(record.choices, purposes)
 
+    @admin.display(description="texts shown")
+    def texts_link(self, record, known_texts=None):
+        fingerprint = record.texts_fingerprint
+        if known_texts is None:
+            known_texts = set(
+                ShownTexts.objects.filter(pk=fingerprint).values_list("pk", flat=True)
+            )
+        if fingerprint not in known_texts:
+            return fingerprint[:8]
+        return format_html(
+            '<a href="{}" title="The banner and purpose texts this visitor was shown">{}</a>',
+            reverse("admin:consent_showntexts_change", args=[fingerprint]), fingerprint[:8],
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -227,7 +430,9 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = extra_context or {}
+        # The table needs the width: without the navigation sidebar (the breadcrumbs
+        # remain) every column fits a 1280 px screen.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         if request.user.has_perm(OVERVIEW_PERMISSION):
             extra_context["overview_url"] = reverse("admin:consent_consentrecord_overview")
         return super().changelist_view(request, extra_context)

@@ -8,55 +8,93 @@ make every transaction BEGIN IMMEDIATE, i.e. one writer at a time).
 
 import dataclasses
 import datetime
-import hashlib
+import functools
 import hmac
 import json
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from . import conf
+from . import conf, summary
+from .bulkread import StoredChoices, stored_rows, utc_time, uuid_text
 from .models import ChainCheckpoint, ChainHead, ConsentRecord
 
 GENESIS_HASH = "0" * 64
+# The stored fields a record's hash covers, in the order `verify` reads them.
+HASHED_FIELDS = [
+    "sequence", "consent_id", "created_at", "policy_version", "choices", "action", "gpc",
+    "path", "user_agent", "ip_hash", "texts_fingerprint", "prev_hash", "language",
+]
+VERIFY_CHUNK = 2000
 
 
 def derived_key(purpose):
     """A key for one use (chain, IP hashing), from CONSENT_HASH_KEY or else SECRET_KEY."""
-    secret = conf.CONSENT_HASH_KEY or settings.SECRET_KEY
+    return _derive(purpose, conf.CONSENT_HASH_KEY or settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=8)
+def _derive(purpose, secret):
+    # Cached: verifying a million records must not derive the key a million times.
     return salted_hmac(f"consent.{purpose}", "key", secret=secret, algorithm="sha256").digest()
 
 
 def _mac(payload):
-    return hmac.new(derived_key("chain"), payload.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(derived_key("chain"), payload.encode(), "sha256").hex()
 
 
 def _timestamp(value):
     return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
+# What json.dumps(..., ensure_ascii=False) writes for a string, quotes included.
+_json_text = json.encoder.encode_basestring
+# The canonical payload: the JSON object of the hashed fields with sorted keys, compact
+# separators and non-ASCII kept, i.e. exactly json.dumps(fields, sort_keys=True,
+# separators=(",", ":"), ensure_ascii=False); written out field by field because verifying
+# runs it a million times (tests/test_operator_checks_consent_records.py holds the two equal).
+# Records from before languages have none and keep the hash they were given (no
+# "language" key); every later record's language is covered by its hash.
+_PAYLOAD = (
+    '{"action":%s,"choices":%s,"consent_id":"%s","created_at":"%s","gpc":%s,"ip_hash":%s,'
+    '"path":%s,"policy_version":%d,"prev_hash":%s,"sequence":%d,"texts_fingerprint":%s,'
+    '"user_agent":%s}'
+)
+_PAYLOAD_WITH_LANGUAGE = _PAYLOAD.replace('"path":', '"language":%s,"path":')
+
+
+def choices_json(choices):
+    """The choices as canonical JSON (sorted keys, compact)."""
+    return json.dumps(choices, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _payload(sequence, consent_id, created_at, policy_version, choices, action, gpc, path,
+             user_agent, ip_hash, texts_fingerprint, prev_hash, language=""):
+    """The text a record's hash covers; `created_at` and `choices` already canonical text."""
+    if language:
+        return _PAYLOAD_WITH_LANGUAGE % (
+            _json_text(action), choices, consent_id, created_at, "true" if gpc else "false",
+            _json_text(ip_hash), _json_text(language), _json_text(path), policy_version,
+            _json_text(prev_hash), sequence, _json_text(texts_fingerprint),
+            _json_text(user_agent),
+        )
+    return _PAYLOAD % (
+        _json_text(action), choices, consent_id, created_at, "true" if gpc else "false",
+        _json_text(ip_hash), _json_text(path), policy_version, _json_text(prev_hash), sequence,
+        _json_text(texts_fingerprint), _json_text(user_agent),
+    )
+
+
 def record_hash(record, prev_hash):
-    fields = {
-        "sequence": record.sequence,
-        "consent_id": str(record.consent_id),
-        "created_at": _timestamp(record.created_at),
-        "policy_version": record.policy_version,
-        "choices": record.choices,
-        "action": record.action,
-        "gpc": record.gpc,
-        "path": record.path,
-        "user_agent": record.user_agent,
-        "ip_hash": record.ip_hash,
-        "texts_fingerprint": record.texts_fingerprint,
-        "prev_hash": prev_hash,
-    }
-    # Records from before languages have none and keep the hash they were given; every
-    # later record's language is covered by its hash.
-    if record.language:
-        fields["language"] = record.language
-    return _mac(json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+    return _mac(_payload(
+        record.sequence, str(record.consent_id), _timestamp(record.created_at),
+        record.policy_version, choices_json(record.choices), record.action, record.gpc,
+        record.path, record.user_agent, record.ip_hash, record.texts_fingerprint, prev_hash,
+        record.language,
+    ))
 
 
 def _checkpoint_signature(checkpoint):
@@ -90,6 +128,7 @@ def append(records):
             head.last_hash = record.record_hash
         ConsentRecord.objects.bulk_create(records)
         head.save(update_fields=["last_sequence", "last_hash"])
+        summary.record_appended(records)
     return records
 
 
@@ -111,32 +150,40 @@ def verify():
             return Verification(False, 0, "the purge checkpoint was altered", None)
         expected_sequence, expected_prev = checkpoint.next_sequence, checkpoint.anchor_hash
     checked = 0
+    key = derived_key("chain")
+    canonical_choices = StoredChoices(choices_json)
     records = ConsentRecord.objects.order_by("sequence").filter(sequence__gte=1)
-    for record in records.iterator(chunk_size=2000):
-        if record.sequence < expected_sequence:
+    # Tuples from the driver, not model instances: the hashing is the work, not the ORM.
+    for row in stored_rows(records, [*HASHED_FIELDS, "record_hash"], VERIFY_CHUNK):
+        (sequence, consent_id, created_at, policy_version, choices, action, gpc, path,
+         user_agent, ip_hash, texts_fingerprint, prev_hash, language, stored_hash) = row
+        if sequence < expected_sequence:
             return Verification(
-                False, checked, f"record #{record.sequence} lies before the chain's start "
+                False, checked, f"record #{sequence} lies before the chain's start "
                 f"(#{expected_sequence}): the checkpoint or the record was altered",
-                record.sequence,
+                sequence,
             )
-        if record.sequence > expected_sequence:
-            missing = expected_sequence if record.sequence == expected_sequence + 1 else None
+        if sequence > expected_sequence:
+            missing = expected_sequence if sequence == expected_sequence + 1 else None
             span = (
                 f"record #{expected_sequence}" if missing
-                else f"records #{expected_sequence} to #{record.sequence - 1}"
+                else f"records #{expected_sequence} to #{sequence - 1}"
             )
             return Verification(False, checked, f"{span} removed", expected_sequence)
-        if record.prev_hash != expected_prev:
+        if prev_hash != expected_prev:
             return Verification(
-                False, checked, f"record #{record.sequence} was altered (its link to the "
-                "previous record does not match)", record.sequence,
+                False, checked, f"record #{sequence} was altered (its link to the "
+                "previous record does not match)", sequence,
             )
-        if not hmac.compare_digest(record.record_hash, record_hash(record, expected_prev)):
-            return Verification(
-                False, checked, f"record #{record.sequence} was altered", record.sequence
-            )
+        payload = _payload(
+            sequence, uuid_text(consent_id), utc_time(created_at).isoformat(timespec="microseconds"),
+            policy_version, canonical_choices(choices), action, gpc, path, user_agent, ip_hash,
+            texts_fingerprint, prev_hash, language,
+        )
+        if not hmac.compare_digest(stored_hash, hmac.digest(key, payload.encode(), "sha256").hex()):
+            return Verification(False, checked, f"record #{sequence} was altered", sequence)
         checked += 1
-        expected_prev = record.record_hash
+        expected_prev = stored_hash
         expected_sequence += 1
     head = ChainHead.objects.filter(pk=1).first()
     last_sequence = head.last_sequence if head else 0
@@ -169,7 +216,10 @@ def purge(cutoff, dry_run=False):
         if dry_run:
             return count, first_sequence, last.sequence
         # Later records never have earlier times (see append), so this is a prefix.
-        count, _ = ConsentRecord.objects.filter(sequence__lte=last.sequence).delete()
+        removed = ConsentRecord.objects.filter(sequence__lte=last.sequence)
+        span = removed.aggregate(first=Min("created_at"), last=Max("created_at"))
+        count, _ = removed.delete()
+        summary.rebuild(summary.local_day(span["first"]), summary.local_day(span["last"]))
         checkpoint = ChainCheckpoint(
             next_sequence=last.sequence + 1,
             anchor_hash=last.record_hash,

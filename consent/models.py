@@ -227,6 +227,10 @@ class ConsentRecord(models.Model):
 
     class Meta:
         ordering = ["-sequence"]
+        indexes = [
+            # The admin list: newest first, within a date range or not.
+            models.Index(fields=["created_at", "sequence"], name="consent_record_time_seq"),
+        ]
         permissions = [
             ("view_consent_overview", "Can see the consent overview and export consent records"),
         ]
@@ -260,3 +264,30 @@ class ChainCheckpoint(models.Model):
 
     def __str__(self):
         return f"chain starts at #{self.next_sequence}"
+
+
+class ConsentDaySummary(models.Model):
+    """Per local day: the visitors whose last decision of that week was made that day.
+
+    Kept exact by `consent.summary` in the same transaction as every append and purge, so
+    the weekly overview adds up at most 7 rows a week instead of reading every record.
+    One set of rows counts every visitor (`language` empty), one set per language counts
+    the visitors asked in it (records from before languages count as the default
+    language). `allowed` maps a purpose slug to how many of those visitors allowed it.
+    """
+
+    day = models.DateField()
+    language = models.CharField(max_length=16, blank=True, help_text="Empty: all languages.")
+    visitors = models.PositiveIntegerField(default=0)
+    allowed = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["day", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "language"], name="consent_summary_one_row_a_day"),
+        ]
+        verbose_name = "consent day summary"
+        verbose_name_plural = "consent day summaries"
+
+    def __str__(self):
+        return f"{self.day} {self.language or 'all languages'}: {self.visitors} visitor(s)"

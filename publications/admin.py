@@ -139,7 +139,7 @@ class PublicationAdmin(
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(
     TranslatedContentAdminMixin,
-    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
+    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
     list_display = ("logo_thumbnail", "name", "website", "order", "active", "status_text")
     list_display_links = ("logo_thumbnail", "name")
     list_editable = ("order", "active")
@@ -154,7 +154,7 @@ class PartnerOrganisationAdmin(
 @admin.register(SiteContent)
 class SiteContentAdmin(
     TranslatedContentAdminMixin,
-    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, admin.ModelAdmin):
+    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (

@@ -3,12 +3,15 @@
 Django turns most bad filter values into its "invalid lookup" answer (a redirect to the
 unfiltered list with `?e=1`), but its date hierarchy builds dates from the query string
 and lets some escape: `?<field>__year=9999` (no year 10000) or `…&__month=12` (past the
-last date) raise ValueError or OverflowError. Apps give their admins `SafeFilterAdmin`.
+last date) raise ValueError or OverflowError. And PostgreSQL refuses text holding a NUL
+character, so a search or filter value with `%00` would fail in the database. Apps give
+their admins `SafeFilterAdmin`.
 """
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.http import HttpResponseBadRequest
 
 
 class SafeFilterChangeList(ChangeList):
@@ -24,3 +27,12 @@ class SafeFilterAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return SafeFilterChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        # Refused up front on every database, so SQLite and PostgreSQL answer alike.
+        if any("\x00" in part for item in request.GET.lists() for part in (item[0], *item[1])):
+            return HttpResponseBadRequest(
+                "A filter or search value contains a NUL character (%00): remove it.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return super().changelist_view(request, extra_context)

@@ -1,10 +1,11 @@
-"""Backups of the single-server setup: the SQLite database and the uploaded media in one
-dated archive, and the checks a restore makes before it writes anything.
+"""Backups: the database and the uploaded media in one dated archive, and the checks a
+restore makes before it writes anything.
 
 An archive (`reportsite-backup-<UTC time>.tar.gz`) holds:
     manifest.json   format, creation time, and the SHA-256 of every other member
-    db.sqlite3      a consistent copy made with SQLite's online backup API
-    media/...       the media folder
+    db.sqlite3      a consistent copy made with SQLite's online backup API, or
+    db.pgdump       PostgreSQL's `pg_dump --format=custom` (one consistent snapshot)
+    media/...       the media folder, or every object of the media bucket (MEDIA_STORAGE=s3)
 
 The database is copied first, in one step of the online backup API: SQLite holds a read
 transaction for the copy, so it is one consistent state while the site goes on serving
@@ -13,7 +14,12 @@ an upload is on disk before the row naming it is committed, so every file that t
 database refers to is already complete. Each file's hash is computed from the very bytes
 written into the archive, so a file changing meanwhile cannot make the archive inconsistent.
 
-PostgreSQL is backed up with its own tools (pg_dump; see the README).
+With several servers (PostgreSQL and an S3 bucket) `pg_dump` runs on the app server
+(Debian's postgresql-client, the server's major version or newer) and the objects are read
+through the site's own storage; a restore goes into an *empty* database and bucket
+(`restore --into-configured`): `pg_restore` in one transaction, then every file uploaded
+and read back to check its hash. As with SQLite, rows are dumped before files are listed,
+and a file is always stored before a row names it.
 """
 
 import datetime
@@ -21,7 +27,9 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
@@ -29,6 +37,7 @@ from pathlib import Path
 FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE = "db.sqlite3"
+PG_DATABASE = "db.pgdump"
 MEDIA = "media"
 CHUNK = 1024 * 1024
 
@@ -53,6 +62,57 @@ def sqlite_path(database_settings):
     if not path.is_file():
         raise BackupError(f"The database file {path} does not exist.")
     return path
+
+
+def _postgres_command(program, database_settings, *arguments):
+    """(command, environment) running a PostgreSQL client tool against the configured database."""
+    path = shutil.which(program)
+    if not path:
+        raise BackupError(
+            f"{program} is not installed: install PostgreSQL's client tools "
+            "(Debian: apt-get install postgresql-client). Nothing was written."
+        )
+    env = {**os.environ}
+    for variable, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"),
+                          ("PGPASSWORD", "PASSWORD"), ("PGDATABASE", "NAME")):
+        if database_settings.get(key):
+            env[variable] = str(database_settings[key])
+    return [path, *arguments], env
+
+
+def _run(command, env, what):
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{what} failed: {result.stderr.strip()[-2000:]} Nothing was written.")
+    return result.stdout
+
+
+def dump_postgres(database_settings, destination):
+    """One consistent snapshot of the live PostgreSQL database (pg_dump, custom format)."""
+    command, env = _postgres_command(
+        "pg_dump", database_settings, "--format=custom", f"--file={destination}"
+    )
+    _run(command, env, "pg_dump")
+
+
+def postgres_dump_problem(path):
+    """None when pg_restore can read the dump's table of contents, otherwise why not."""
+    command, env = _postgres_command("pg_restore", {}, "--list", str(path))
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        return result.stderr.strip() or "pg_restore cannot read it"
+    if "django_migrations" not in result.stdout:
+        return "it is not a Django database (no django_migrations table)"
+    return None
+
+
+def storage_names(storage, folder=""):
+    """Every file name in a Django storage (local folder or bucket), sorted."""
+    folders, files = storage.listdir(folder)
+    names = [f"{folder}{name}" for name in files]
+    for name in folders:
+        names += storage_names(storage, f"{folder}{name}/")
+    return sorted(names)
 
 
 def copy_database(source, destination):
@@ -132,24 +192,50 @@ def _archive_path(backup_dir, now):
     return path
 
 
-def create_backup(database, media_root, backup_dir):
-    """Write a dated archive of the SQLite database and the media folder.
+def _add_bytes(archive, data, name):
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode = len(data), int(datetime.datetime.now().timestamp()), 0o644
+    archive.addfile(info, io.BytesIO(data))
+    return hashlib.sha256(data).hexdigest()
 
-    Returns the archive's path and the {name: sha256} of its files. `media_root` is None
-    when media live elsewhere (an S3 bucket).
+
+def create_backup(database, media_root, backup_dir, media_storage=None, postgres=None):
+    """Write a dated archive of the database and the media.
+
+    The database is the SQLite file `database`, or with `postgres` (Django's settings of a
+    PostgreSQL database) a pg_dump of it. Media come from the folder `media_root` or, when
+    that is None, from `media_storage` (the S3 bucket), or are left out when both are None.
+    Returns the archive's path and the {name: sha256} of its files.
     """
     backup_dir = Path(backup_dir)
+    created = not backup_dir.exists()
     backup_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return _write_archive(database, media_root, backup_dir, media_storage, postgres)
+    except BaseException:
+        if created and not any(backup_dir.iterdir()):
+            backup_dir.rmdir()  # a failed first backup leaves nothing behind
+        raise
+
+
+def _write_archive(database, media_root, backup_dir, media_storage, postgres):
     now = datetime.datetime.now(datetime.UTC)
     archive_path = _archive_path(backup_dir, now)
     partial = archive_path.with_name(archive_path.name + ".partial")
     files = {}
+    database_member = PG_DATABASE if postgres else DATABASE
     with tempfile.TemporaryDirectory(dir=backup_dir) as work:
-        copy = Path(work) / DATABASE
-        copy_database(database, copy)
+        copy = Path(work) / database_member
+        if postgres:
+            dump_postgres(postgres, copy)
+            problem = postgres_dump_problem(copy)
+            if problem:
+                raise BackupError(f"The database dump cannot be read back: {problem}")
+        else:
+            copy_database(database, copy)
         try:
             with tarfile.open(partial, "w:gz") as archive:
-                files[DATABASE] = _add_file(archive, copy, DATABASE)
+                files[database_member] = _add_file(archive, copy, database_member)
                 if media_root is not None and Path(media_root).is_dir():
                     for path in sorted(Path(media_root).rglob("*")):
                         if path.is_file() and not path.is_symlink():
@@ -158,6 +244,11 @@ def create_backup(database, media_root, backup_dir):
                                 files[name] = _add_file(archive, path, name)
                             except FileNotFoundError:
                                 pass  # deleted since the listing: nothing to keep
+                elif media_root is None and media_storage is not None:
+                    for stored in storage_names(media_storage):
+                        with media_storage.open(stored, "rb") as file:
+                            data = file.read()
+                        files[f"{MEDIA}/{stored}"] = _add_bytes(archive, data, f"{MEDIA}/{stored}")
                 manifest = json.dumps(
                     {"format": FORMAT, "created": now.isoformat(), "files": files}, indent=1
                 ).encode()
@@ -211,17 +302,22 @@ def unpack_and_verify(archive_path, into):
     present = {
         path.relative_to(into).as_posix() for path in into.rglob("*") if path.is_file()
     } - {MANIFEST}
-    if DATABASE not in files:
-        raise BackupError("The archive holds no database copy.")
+    if (DATABASE in files) == (PG_DATABASE in files):
+        raise BackupError("The archive holds no database copy (or two).")
     if present != set(files):
         missing, extra = sorted(set(files) - present), sorted(present - set(files))
         raise BackupError(f"The archive does not match its manifest (missing {missing}, extra {extra}).")
     for name, expected in files.items():
         if _sha256(into / name) != expected:
             raise BackupError(f"{name} in the archive is damaged: its SHA-256 differs from the manifest.")
-    problem = integrity_problem(into / DATABASE)
-    if problem:
-        raise BackupError(f"The database in the archive fails SQLite's integrity check: {problem}")
+    if DATABASE in files:
+        problem = integrity_problem(into / DATABASE)
+        if problem:
+            raise BackupError(f"The database in the archive fails SQLite's integrity check: {problem}")
+    else:
+        problem = postgres_dump_problem(into / PG_DATABASE)
+        if problem:
+            raise BackupError(f"The PostgreSQL dump in the archive cannot be read: {problem}")
     return manifest
 
 
@@ -237,6 +333,11 @@ def restore_backup(archive_path, target):
     # Unpacked next to the target, so that the final move is a rename on the same disk.
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".restore-") as work:
         manifest = unpack_and_verify(archive_path, work)
+        if DATABASE not in manifest["files"]:
+            raise BackupError(
+                "This archive holds a PostgreSQL dump: restore it into an empty database and "
+                "media storage with --into-configured. Nothing was written."
+            )
         target.mkdir(exist_ok=True)
         os.replace(Path(work) / DATABASE, target / DATABASE)
         if (Path(work) / MEDIA).is_dir():
@@ -251,3 +352,49 @@ def check_backup(archive_path):
     with tempfile.TemporaryDirectory() as work:
         return unpack_and_verify(archive_path, work)
 
+
+
+def restore_into_configured(archive_path, database_settings, connection, media_storage):
+    """Check an archive of PostgreSQL and media completely, then restore it into the
+    configured database and media storage, which must both be empty. Returns the manifest.
+    """
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        manifest = unpack_and_verify(archive_path, work)
+        if PG_DATABASE not in manifest["files"]:
+            raise BackupError(
+                "This archive holds a SQLite database: restore it with --target. Nothing was written."
+            )
+        if connection.vendor != "postgresql":
+            raise BackupError("The configured database is not PostgreSQL. Nothing was written.")
+        tables = connection.introspection.table_names()
+        if tables:
+            raise BackupError(
+                f"The configured database is not empty ({len(tables)} tables): restore into a "
+                "new, empty database. Nothing was written."
+            )
+        if storage_names(media_storage):
+            raise BackupError(
+                "The media storage is not empty: restore into a new, empty bucket or folder. "
+                "Nothing was written."
+            )
+        connection.close()  # pg_restore needs no competing session
+        command, env = _postgres_command(
+            "pg_restore", database_settings, "--no-owner", "--exit-on-error",
+            "--single-transaction", f"--dbname={database_settings['NAME']}",
+            str(work / PG_DATABASE),
+        )
+        _run(command, env, "pg_restore")
+        media = work / MEDIA
+        for name, expected in manifest["files"].items():
+            if not name.startswith(f"{MEDIA}/"):
+                continue
+            stored_as = name.removeprefix(f"{MEDIA}/")
+            with open(media / stored_as, "rb") as file:
+                saved = media_storage.save(stored_as, file)
+            if saved != stored_as:
+                raise BackupError(f"The storage renamed {stored_as} to {saved}.")
+            with media_storage.open(saved, "rb") as file:
+                if hashlib.sha256(file.read()).hexdigest() != expected:
+                    raise BackupError(f"{stored_as} differs from the archive after upload.")
+    return manifest

@@ -1,7 +1,8 @@
 """`/healthz`: tells a load balancer or monitor whether this app server can serve.
 
-It answers 200 when the database and the cache both answer, 503 naming the failing part
-otherwise. No authentication and never cached; one trivial query and one cache round trip,
+It answers 200 when the database and the cache both answer, 503 with `"<part>": "error"`
+for a failing part otherwise (a cache that degrades instead of raising, such as
+reportsite.rediscache, fails the round trip and so counts as failing too). No authentication and never cached; one trivial query and one cache round trip,
 so probing it every few seconds costs nothing. Details of a failure go to the log, not to
 the (public) response.
 """
@@ -28,7 +29,11 @@ def cache_answers():
     # A fresh value each time: a stale entry from an earlier probe cannot pass for an answer.
     token = secrets.token_hex(8)
     cache.set("healthz", token, timeout=30)
-    return cache.get("healthz") == token
+    answered = cache.get("healthz") == token
+    # A cache that degrades instead of raising (reportsite.rediscache) says it is failing.
+    if getattr(cache, "failing", False):
+        raise ConnectionError("the cache server does not answer (see the cache's log line)")
+    return answered
 
 
 CHECKS = {"database": database_answers, "cache": cache_answers}
@@ -46,7 +51,7 @@ def healthz(request):
         except Exception:
             logger.exception("Health check: the %s does not answer", name)
             ok = False
-        parts[name] = "ok" if ok else "failing"
+        parts[name] = "ok" if ok else "error"
     failing = [name for name, state in parts.items() if state != "ok"]
     body = {"status": "ok" if not failing else "failing", **parts}
     if failing:

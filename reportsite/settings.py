@@ -157,6 +157,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Cache: local memory by default (one server); Redis when several servers share it, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1 (Django's built-in RedisCache).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis outage slows pages down instead of failing them (reportsite.rediscache);
+    # each call gives up on an unreachable Redis after CACHE_REDIS_TIMEOUT seconds.
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    CACHES["default"]["BACKEND"] = "reportsite.rediscache.DegradingRedisCache"
+    _redis_timeout = env.float("CACHE_REDIS_TIMEOUT", default=0.5)
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": _redis_timeout,
+            "socket_timeout": _redis_timeout,
+            # One immediate retry (a pooled connection broken by a Redis restart), not
+            # redis-py's default backoff, which holds every request ~4 s while Redis is away.
+            "retry": Retry(NoBackoff(), 1),
+        }
+    )
 
 # Public pages are cached whole for anonymous visitors, per consent state (reportsite.pagecache).
 # PAGE_CACHE_SECONDS=0 turns it off. With the local-memory cache each worker keeps its own
@@ -224,6 +241,8 @@ elif MEDIA_STORAGE == "s3":
         raise ImproperlyConfigured(
             "MEDIA_STORAGE=s3 needs django-storages: pip install -r requirements-s3.txt"
         )
+    from botocore.config import Config as _BotoConfig
+
     _s3_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
     _s3_endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
     _media_storage = {
@@ -235,6 +254,15 @@ elif MEDIA_STORAGE == "s3":
             "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
             "custom_domain": _s3_domain or None,
+            # An unreachable bucket must fail an upload within seconds (the editor sees a
+            # clear error), not hold a worker for a minute of retries. Addressing style
+            # "path" suits servers without per-bucket host names (MinIO, moto, Ceph).
+            "client_config": _BotoConfig(
+                s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="auto")},
+                connect_timeout=env.int("AWS_S3_CONNECT_TIMEOUT", default=3),
+                read_timeout=env.int("AWS_S3_READ_TIMEOUT", default=20),
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
             # Media are public and their names change with their content.
             "querystring_auth": False,
             "file_overwrite": False,

@@ -26,3 +26,6 @@ urlpatterns += i18n_patterns(
     path("", include("publications.urls")),
     prefix_default_language=False,
 )
+
+# A shared part (database, media bucket) briefly away gives a clear 503, not a 500.
+handler500 = "reportsite.unavailable.server_error"

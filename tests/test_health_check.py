@@ -38,7 +38,7 @@ def test_healthz_says_503_database_when_the_database_cannot_be_opened(tmp_path):
     site = TemporarySite(tmp_path, DATABASE_URL="sqlite:////nonexistent-folder/db.sqlite3")
     status, cache_control, body, log = ask(site)
     assert status == 503
-    assert body == {"status": "failing", "database": "failing", "cache": "ok", "failing": ["database"]}
+    assert body == {"status": "failing", "database": "error", "cache": "ok", "failing": ["database"]}
     assert "no-store" in cache_control
     assert "Health check: the database does not answer" in log
     assert "unable to open database file" in log  # the cause is in the log, not the response
@@ -49,7 +49,7 @@ def test_healthz_says_503_cache_when_redis_does_not_answer(tmp_path):
     site = TemporarySite(tmp_path, CACHE_URL="redis://127.0.0.1:9/0")
     status, _, body, log = ask(site)
     assert status == 503
-    assert body == {"status": "failing", "database": "ok", "cache": "failing", "failing": ["cache"]}
+    assert body == {"status": "failing", "database": "ok", "cache": "error", "failing": ["cache"]}
     assert "Health check: the cache does not answer" in log
 
 

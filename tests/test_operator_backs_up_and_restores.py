@@ -187,7 +187,9 @@ def test_restore_refuses_a_file_that_is_not_an_archive_or_a_folder_in_use(archiv
     assert (in_use / "db.sqlite3").read_bytes() == b"live data"
 
 
-def test_backup_on_postgresql_points_to_pg_dump_and_writes_nothing(tmp_path):
+def test_backup_on_postgresql_that_does_not_answer_says_so_and_writes_nothing(tmp_path):
+    # A real PostgreSQL backup (pg_dump and the bucket) is tested in the several-servers
+    # topology (test_operator_runs_several_servers.py).
     site = TemporarySite(tmp_path, DATABASE_URL="postgres://reportsite@127.0.0.1:9/reportsite")
     result = site.manage("backup", check=False)
     assert result.returncode != 0

@@ -1,9 +1,11 @@
 """An operator verifies, exports and purges the consent records (the proof of consent)."""
 
+import collections
 import csv
 import datetime
 import io
 import json
+import random
 import tracemalloc
 import uuid
 
@@ -11,8 +13,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from consent import chain, conf
-from consent.models import ChainCheckpoint, ConsentRecord
+from consent import chain, conf, summary
+from consent.models import ChainCheckpoint, ConsentDaySummary, ConsentRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +198,118 @@ def test_export_memory_does_not_grow_with_the_number_of_records(tmp_path):
     # Three times as many records need no more memory (records stream in fixed chunks).
     assert large < small * 1.3, (small, large)
     assert sum(1 for _ in (tmp_path / "peak.jsonl").open()) == 13500
+
+
+def test_the_hashed_text_is_canonical_json_whatever_the_visitor_sent():
+    # The chain's payload is written out field by field for speed: it must stay exactly the
+    # canonical JSON (sorted keys, compact, non-ASCII kept) that existing hashes cover.
+    tricky = ['say "hi"\\', "caf\u00e9 \u2014 \U0001f36a", "tab\tnew\nline\x1f", "</script>", ""]
+    for index, text in enumerate([*tricky, "nul\x00"]):
+        record = ConsentRecord(
+            sequence=index + 1, consent_id=uuid.uuid4(),
+            created_at=timezone.now().replace(microsecond=0), policy_version=3,
+            choices={"z": True, "a": False, text or "k": index % 2 == 0}, action="custom",
+            gpc=index % 2 == 1, path=text, user_agent=text, ip_hash=text,
+            texts_fingerprint=text, language="fr" if index % 2 else "",
+        )
+        fields = {
+            "sequence": record.sequence, "consent_id": str(record.consent_id),
+            "created_at": record.created_at.astimezone(datetime.UTC).isoformat(
+                timespec="microseconds"),
+            "policy_version": 3, "choices": record.choices, "action": "custom",
+            "gpc": record.gpc, "path": text, "user_agent": text, "ip_hash": text,
+            "texts_fingerprint": text, "prev_hash": "f" * 64,
+        }
+        if record.language:  # records from before languages have no "language" key
+            fields["language"] = record.language
+        canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert chain.record_hash(record, "f" * 64) == chain._mac(canonical)
+    # And such records verify once stored (values read back from the database driver;
+    # PostgreSQL refuses NUL in text, so that one is checked above only).
+    records = make_records(3)
+    ConsentRecord.objects.all().delete()
+    for record, text in zip(records, tricky, strict=False):
+        record.pk, record.user_agent, record.path, record.created_at = None, text, text, None
+    chain.ChainHead.objects.all().delete()
+    chain.append(records)
+    assert "3 record(s), chain intact" in verify_output()
+
+
+def test_the_csv_export_keeps_cells_from_becoming_formulas(tmp_path):
+    attacks = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(1)", "\tx", "\rx"]
+    records = make_records(len(attacks))
+    for record, attack in zip(records, attacks, strict=True):
+        ConsentRecord.objects.filter(pk=record.pk).update(user_agent=attack, path=attack)
+    out = tmp_path / "records.csv"
+    call_command("export_consent_records", "--output", str(out), stderr=io.StringIO())
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert [row["user_agent"] for row in rows] == ["'" + attack for attack in attacks]
+    assert [row["path"] for row in rows] == ["'" + attack for attack in attacks]
+    assert all(not row["sequence"].startswith("'") for row in rows)
+    # JSON lines are for programs: the values stay as stored.
+    lines = io.StringIO()
+    call_command("export_consent_records", "--format", "jsonl", stdout=lines, stderr=io.StringIO())
+    assert [json.loads(line)["user_agent"] for line in lines.getvalue().splitlines()] == attacks
+
+
+def weeks_from_the_records(language=None):
+    """The overview's definition, computed from every record (what the summary must equal);
+    records from before languages count as English."""
+    last = {}
+    for record in ConsentRecord.objects.order_by("sequence"):
+        if language and (record.language or "en") != language:
+            continue
+        day = timezone.localtime(record.created_at).date()
+        last[(day - datetime.timedelta(days=day.weekday()), record.consent_id)] = record.choices
+    weeks = collections.defaultdict(lambda: [0, collections.Counter()])
+    for (week, _), choices in last.items():
+        weeks[week][0] += 1
+        weeks[week][1].update(slug for slug, on in choices.items() if on)
+    return {week: (visitors, dict(allowed)) for week, (visitors, allowed) in weeks.items()}
+
+
+def weeks_from_the_summary(language=None):
+    first = ConsentDaySummary.objects.order_by("day").values_list("day", flat=True).first()
+    if first is None:
+        return {}
+    first -= datetime.timedelta(days=first.weekday())
+    totals = summary.weekly_totals(first, 60, language)
+    return {week: total for week, total in totals.items() if total[0]}
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_the_overview_summary_stays_exact_through_decisions_and_purges(settings, zone):
+    settings.TIME_ZONE = zone
+    rng = random.Random(8)
+    visitors = [uuid.uuid4() for _ in range(25)]
+    moment = timezone.now() - datetime.timedelta(days=200)
+
+    def decide(count):
+        nonlocal moment
+        for _ in range(count):
+            moment += datetime.timedelta(hours=rng.choice([1, 7, 23, 49]))
+            chain.append([ConsentRecord(
+                consent_id=rng.choice(visitors), created_at=moment, policy_version=1,
+                choices={"functional": True, "embeds": rng.random() < 0.5,
+                         "analytics": rng.random() < 0.4},
+                action="custom", texts_fingerprint="cd" * 32,
+                language=rng.choice(["", "en", "fr"]),
+            )])
+
+    def exact():
+        return all(weeks_from_the_summary(language) == weeks_from_the_records(language)
+                   for language in (None, "en", "fr", "ar"))
+
+    decide(250)
+    assert exact()
+    assert len(weeks_from_the_records()) > 10 and weeks_from_the_records("fr")
+    # A purge whose cutoff falls inside a week (and a day) leaves the rest of it counted.
+    middle = ConsentRecord.objects.order_by("sequence")[120].created_at
+    chain.purge(middle + datetime.timedelta(minutes=1))
+    assert exact()
+    decide(40)
+    assert exact()
+    rows = ConsentDaySummary.objects.values_list("day", "language", "visitors", "allowed")
+    incremental = list(rows)
+    summary.rebuild()
+    assert list(rows.all()) == incremental

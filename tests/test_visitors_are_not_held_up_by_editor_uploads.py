@@ -27,7 +27,10 @@ PASSWORD = "correct horse battery staple"
 # the editor's save held the write lock (the whole check + renditions: several seconds,
 # which the test checks the save really takes).
 CONSENT_BOUND_SECONDS = 1.5
-MINIMUM_EDITOR_SAVE_SECONDS = 3 * CONSENT_BOUND_SECONDS
+# How long the save itself takes varies with the machine (1.7-7 s seen here); the check
+# below also keeps every decision under half the save, so a decision that waited for the
+# whole save fails however fast the machine is.
+MINIMUM_EDITOR_SAVE_SECONDS = 1.0
 
 
 def print_sized_cover():
@@ -173,7 +176,8 @@ def test_consent_decisions_are_answered_promptly_while_an_editor_saves_a_20_mb_c
     # Otherwise the test could not tell a blocked visitor from a quick one.
     assert saved["seconds"] >= MINIMUM_EDITOR_SAVE_SECONDS, saved["seconds"]
     assert all(status == 200 for status, _ in decisions), decisions
-    assert latencies[-1] <= CONSENT_BOUND_SECONDS, latencies[-5:]
+    bound = min(CONSENT_BOUND_SECONDS, saved["seconds"] / 2)
+    assert latencies[-1] <= bound, (bound, latencies[-5:])
     assert len(decisions) >= 10
     published = site.manage(
         "shell", "-v0", "-c",

@@ -1,6 +1,8 @@
-"""`manage.py backup`: a dated archive of the SQLite database and the media folder."""
+"""`manage.py backup`: a dated archive of the database (SQLite or PostgreSQL) and the media
+(folder or bucket)."""
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -9,8 +11,9 @@ from reportsite.backups import BackupError, create_backup, sqlite_path
 
 class Command(BaseCommand):
     help = (
-        "Write a consistent copy of the SQLite database (online backup API, safe while the "
-        "site serves) and of the media folder into a dated .tar.gz in BACKUP_DIR."
+        "Write a consistent copy of the database (SQLite's online backup API or pg_dump, "
+        "safe while the site serves) and of the media (folder or S3 bucket) into a dated "
+        ".tar.gz in BACKUP_DIR."
     )
 
     def add_arguments(self, parser):
@@ -20,18 +23,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, output_dir=None, **options):
         media_root = settings.MEDIA_ROOT if settings.MEDIA_STORAGE == "local" else None
+        database_settings = connections["default"].settings_dict
+        postgres = database_settings if connections["default"].vendor == "postgresql" else None
         try:
-            database = sqlite_path(connections["default"].settings_dict)
-            archive, files = create_backup(database, media_root, output_dir or settings.BACKUP_DIR)
+            database = None if postgres else sqlite_path(database_settings)
+            archive, files = create_backup(
+                database, media_root, output_dir or settings.BACKUP_DIR,
+                media_storage=default_storage, postgres=postgres,
+            )
         except BackupError as error:
             raise CommandError(str(error))
         media_count = len(files) - 1
+        where = "the S3 bucket" if media_root is None else "the media folder"
         self.stdout.write(
             self.style.SUCCESS(f"Backup written: {archive}")
-            + f"\n  database copy checked (integrity ok), {media_count} media files"
+            + f"\n  database copy checked ({'pg_dump' if postgres else 'integrity ok'}), "
+            f"{media_count} media files from {where}"
         )
-        if media_root is None:
-            self.stdout.write(
-                "  Media are in the S3 bucket (MEDIA_STORAGE=s3): back them up with the "
-                "bucket's versioning or replication."
-            )

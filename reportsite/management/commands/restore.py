@@ -2,9 +2,16 @@
 
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
-from reportsite.backups import BackupError, check_backup, restore_backup
+from reportsite.backups import (
+    BackupError,
+    check_backup,
+    restore_backup,
+    restore_into_configured,
+)
 
 
 class Command(BaseCommand):
@@ -20,11 +27,21 @@ class Command(BaseCommand):
         target.add_argument(
             "--check-only", action="store_true", help="only check the archive, restore nothing"
         )
+        target.add_argument(
+            "--into-configured", action="store_true",
+            help="restore a PostgreSQL archive into the configured database and media "
+            "storage (DATABASE_URL, MEDIA_STORAGE), which must both be empty",
+        )
 
-    def handle(self, *args, archive, target=None, check_only=False, **options):
+    def handle(self, *args, archive, target=None, check_only=False, into_configured=False, **options):
         try:
             if check_only:
                 manifest = check_backup(archive)
+            elif into_configured:
+                connection = connections["default"]
+                manifest = restore_into_configured(
+                    archive, connection.settings_dict, connection, default_storage
+                )
             else:
                 manifest = restore_backup(archive, target)
         except BackupError as error:
@@ -34,6 +51,12 @@ class Command(BaseCommand):
         summary = f"backup of {manifest['created']}: database (integrity ok) and {count} media files"
         if check_only:
             self.stdout.write(self.style.SUCCESS(f"Archive is complete and intact: {summary}."))
+            return
+        if into_configured:
+            self.stdout.write(self.style.SUCCESS(
+                f"Restored the {summary} into the configured database and media storage "
+                "(every file read back and its hash checked)."
+            ))
             return
         self.stdout.write(
             self.style.SUCCESS(f"Restored the {summary} into {target}.")

@@ -12,6 +12,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("consent", "0005_translated_purposes_and_policy")]
+    dependencies = [("consent", "0006_translated_purposes_and_policy")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consent', '0004_consentrecord_language'),
+        ('consent', '0005_consent_day_summary_and_record_list_index'),
     ]
 
     operations = [

@@ -1,0 +1,415 @@
+"""An operator runs the production topology: nginx in front of two Gunicorn app servers
+that share PostgreSQL, Redis and an S3 bucket (deploy/topology.py), every part a real
+server process on 127.0.0.1.
+
+Selected only with `-m several_servers` (the third stage of .ci/run): a missing part
+(nginx, PostgreSQL, Redis, moto's S3 server) is an error then, never a skip. The tests run
+on one topology: the behaviours across servers, then the faults (each part stopped and
+started again while the others run; the topology puts the bucket's objects back after
+an S3 outage, since moto keeps them in memory only).
+
+How each cross-server test fails when its shared part is made per process is in the
+README's production section ("What is shared, and how the tests prove it").
+"""
+
+import datetime
+import hashlib
+import json
+import re
+import time
+
+import pytest
+
+from deploy.topology import BUCKET, Topology
+from tests.topology import (
+    EDITOR,
+    EDITOR_PASSWORD,
+    SlowClients,
+    cookie_from,
+    create_editor,
+    database_count,
+    fetch,
+    post_consent,
+    run_wrk,
+    wait_until,
+)
+
+pytestmark = pytest.mark.several_servers
+
+# Low enough to reach in a test, per client network; the load tests post from 127.0.0.1's
+# network, which none of the rate-limit checks use.
+RATE_LIMIT = 8
+SEEDED_SLUG = "second-key-update-technical-safeguards-and-risk-management"
+
+
+@pytest.fixture(scope="module")
+def topology():
+    # Its own folder under /tmp: PostgreSQL's user must reach it (pytest's are private).
+    site = Topology(
+        AXES_FAILURE_LIMIT=5,
+        CONSENT_RATE_LIMIT=f"{RATE_LIMIT}/m",
+        GUNICORN_ACCESS_LOG="-",
+    )
+    site.start()
+    create_editor(site)
+    yield site
+    site.stop()
+
+
+def admin_login(page, base_url):
+    page.goto(base_url + "/admin/login/")
+    page.fill("#id_username", EDITOR)
+    page.fill("#id_password", EDITOR_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(base_url + "/admin/")
+
+
+def publication_id(topology, slug=SEEDED_SLUG):
+    return int(topology.psql(
+        f"SELECT id FROM publications_publication WHERE slug = '{slug}'", "reportsite"
+    ).strip())
+
+
+def test_html_arrives_compressed_and_static_files_cached_for_a_year(topology):
+    status, _, plain = fetch(topology.url("/"))
+    assert status == 200
+    for encoding in ("br", "gzip"):
+        status, headers, wire = fetch(topology.url("/"), headers={"Accept-Encoding": encoding})
+        assert status == 200 and headers.get("content-encoding") == encoding
+        assert len(wire) <= len(plain) / 3, (encoding, len(wire), len(plain))
+        assert "Accept-Encoding" in headers.get("vary", "")
+    stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', plain).group(1)
+    status, headers, body = fetch(
+        topology.url(stylesheet.decode()), headers={"Accept-Encoding": "gzip"}
+    )
+    assert status == 200 and headers.get("content-encoding") == "gzip"
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_request_size_is_limited_by_nginx(topology):
+    big = b"x" * (111 * 1024 * 1024)
+    try:
+        status, _, _ = fetch(topology.url("/consent/"), "POST", big,
+                             {"Content-Type": "application/octet-stream"})
+    except (ConnectionError, OSError):
+        status = 413  # nginx may close the connection while the body is still being sent
+    assert status == 413
+
+
+def test_cover_uploaded_on_a_is_stored_in_the_bucket_and_shown_by_b(topology, page, tmp_path):
+    from PIL import Image
+
+    cover = tmp_path / "new-cover.png"
+    Image.new("RGB", (900, 1273), (200, 30, 90)).save(cover)
+    before = set(topology.bucket_objects())
+    pk = publication_id(topology)
+    admin_login(page, topology.app_url(0))
+    page.goto(topology.app_url(0, f"/admin/publications/publication/{pk}/change/"))
+    page.set_input_files("#id_cover", str(cover))
+    page.click("input[name=_save]")
+    page.wait_for_url(re.compile(r".*/admin/publications/publication/$"))
+    stored = topology.bucket_objects()
+    added = sorted(set(stored) - before)
+    assert any(key.startswith("covers/") for key in added), added
+    # B (and nginx) show the new cover and its renditions, every one from the bucket.
+    for base in (topology.app_url(1), topology.url()):
+        status, _, html = fetch(base + f"/publication/{SEEDED_SLUG}/")
+        assert status == 200
+        names = set(re.findall(rf"/{BUCKET}/([^\"' ,?]+)".encode(), html))
+        new_names = {name.decode() for name in names} & set(added)
+        assert len(new_names) >= 2, (names, added)  # the cover's renditions (WebP + fallback)
+        for name in new_names:
+            status, _, body = fetch(f"{topology.env['AWS_S3_ENDPOINT_URL']}/{BUCKET}/{name}")
+            assert status == 200 and hashlib.sha256(body).digest() == hashlib.sha256(stored[name]).digest()
+
+
+def test_edit_on_a_makes_pages_cached_by_b_stale_at_once(topology, page):
+    url = topology.app_url(1, f"/publication/{SEEDED_SLUG}/")
+    # Every worker of B holds its copy (each answers a dozen requests or so).
+    wait_until(lambda: fetch(url)[1].get("x-page-cache") == "hit", 10)
+    for _ in range(12):
+        fetch(url)
+    new_title = f"Edited on server A at {time.time_ns()}"
+    admin_login(page, topology.app_url(0))
+    page.goto(topology.app_url(0, f"/admin/publications/publication/{publication_id(topology)}/change/"))
+    page.fill("#id_title", new_title)
+    page.click("input[name=_save]")
+    page.wait_for_url(re.compile(r".*/admin/publications/publication/$"))
+    for _ in range(12):
+        status, headers, html = fetch(url)
+        assert status == 200 and new_title.encode() in html, headers.get("x-page-cache")
+
+
+def test_consent_decision_through_a_appears_in_the_history_served_by_b(topology):
+    status, headers, data = post_consent(topology.app_url(0), "accept", source="127.0.20.1")
+    assert status == 200, data
+    cookie = cookie_from(headers)
+    status, _, html = fetch(topology.app_url(1, "/privacy/"), headers={"Cookie": cookie},
+                            source="127.0.20.1")
+    assert status == 200
+    assert data["consent_id"].encode() in html
+    assert database_count(topology, "consent_consentrecord", f"consent_id = '{data['consent_id']}'") == 1
+
+
+def _failed_login(base_url, source, forwarded_for=None):
+    status, headers, body = fetch(base_url + "/admin/login/", source=source)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    cookie = cookie_from(headers, "csrftoken")
+    form = f"csrfmiddlewaretoken={token}&username=editor&password=wrong-{time.time_ns()}&next=/admin/"
+    request_headers = {
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+        "Origin": base_url, "Referer": base_url + "/admin/login/",
+    }
+    if forwarded_for:
+        request_headers["X-Forwarded-For"] = forwarded_for
+    status, _, _ = fetch(base_url + "/admin/login/", "POST", form.encode(), request_headers,
+                         source=source)
+    return status
+
+
+def test_admin_lockout_counts_across_both_servers_by_the_address_nginx_saw(topology):
+    source = "127.0.30.7"
+    # Alternating servers, and a different made-up X-Forwarded-For each time: nginx
+    # overwrites it, so the attempts all count for the one real address.
+    statuses = [
+        _failed_login(topology.url(), source, forwarded_for=f"198.51.100.{attempt}")
+        for attempt in range(6)
+    ]
+    # AXES_FAILURE_LIMIT=5: the fifth failure is the one that locks.
+    assert statuses == [200] * 4 + [429] * 2, statuses
+    addresses = topology.psql(
+        "SELECT DISTINCT ip_address FROM axes_accessattempt", "reportsite"
+    ).split()
+    assert addresses == [source], addresses
+    # Both servers answered some of those attempts (nginx spreads them round-robin).
+    logs = topology.log("app0") + topology.log("app1")
+    assert topology.log("app0").count("POST /admin/login/") >= 1
+    assert topology.log("app1").count("POST /admin/login/") >= 1, logs[-2000:]
+
+
+def test_consent_ip_hash_is_of_the_address_nginx_saw(topology):
+    status, _, data = post_consent(topology.url(), "decline", source="127.0.40.9")
+    assert status == 200, data
+    stored = topology.psql(
+        f"SELECT ip_hash FROM consent_consentrecord WHERE consent_id = '{data['consent_id']}'",
+        "reportsite",
+    ).strip()
+    expected, proxy = topology.manage(
+        "shell", "--no-imports", "-c",
+        "from consent.decisions import ip_hash; print(ip_hash('127.0.40.9'), ip_hash('127.0.0.1'))",
+    ).stdout.split()[-2:]
+    assert stored != proxy, "hashed nginx's address, not the client's"
+    assert stored == expected
+
+
+def test_consent_rate_limit_counts_across_both_servers(topology):
+    statuses = [
+        post_consent(topology.url(), "decline", source="127.0.50.3")[0]
+        for _ in range(RATE_LIMIT + 2)
+    ]
+    assert statuses[:RATE_LIMIT] == [200] * RATE_LIMIT, statuses
+    assert statuses[RATE_LIMIT:] == [429, 429], statuses
+    assert topology.log("app0").count("POST /consent/") >= 2
+    assert topology.log("app1").count("POST /consent/") >= 2
+
+
+def _table_digests(topology, database):
+    tables = topology.psql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename", database
+    ).split()
+    return {
+        table: topology.psql(
+            f"SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') "
+            f"FROM {table} t", database,
+        ).strip()
+        for table in tables
+    }
+
+
+def test_backup_and_restore_into_an_empty_database_and_bucket(topology):
+    post_consent(topology.url(), "accept", source="127.0.80.1")
+    backup = topology.manage("backup")
+    archive = re.search(r"Backup written: (\S+)", backup.stdout).group(1)
+    assert "media files from the S3 bucket" in backup.stdout
+    topology.psql("CREATE DATABASE reportsite_restored OWNER reportsite")
+    topology.s3_client().create_bucket(Bucket="reportsite-restored")
+    restored_env = {
+        "DATABASE_URL": topology.database_url + "_restored",
+        "AWS_STORAGE_BUCKET_NAME": "reportsite-restored",
+    }
+    checked = topology.manage("restore", archive, "--check-only", env=restored_env)
+    assert "complete and intact" in checked.stdout
+    restore = topology.manage("restore", archive, "--into-configured", env=restored_env)
+    assert "Restored" in restore.stdout
+    # Every record (every table, row by row) and every file (by hash) is back.
+    original = _table_digests(topology, "reportsite")
+    assert original["consent_consentrecord"].split(":")[0] != "0"
+    assert _table_digests(topology, "reportsite_restored") == original
+    objects = topology.bucket_objects()
+    client = topology.s3_client()
+    restored = {
+        item["Key"]: hashlib.sha256(
+            client.get_object(Bucket="reportsite-restored", Key=item["Key"])["Body"].read()
+        ).hexdigest()
+        for item in client.list_objects_v2(Bucket="reportsite-restored").get("Contents", [])
+    }
+    assert restored == {key: hashlib.sha256(body).hexdigest() for key, body in objects.items()}
+    assert len(restored) >= 5
+    verify = topology.manage("verify_consent_records", env=restored_env, check=False)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    # A second restore refuses: the database and bucket are no longer empty.
+    again = topology.manage("restore", archive, "--into-configured", env=restored_env, check=False)
+    assert again.returncode != 0 and "not empty" in again.stderr
+
+
+# -- faults under load ------------------------------------------------------------------
+
+FIGURES = {}
+
+
+def test_app_server_killed_mid_load_costs_visitors_no_get(topology):
+    def kill_a(second):
+        if second == 3:
+            topology.kill_app(0)
+
+    try:
+        result = run_wrk(topology.url("/"), seconds=10, during=kill_a)
+    finally:
+        topology.start_app(0)
+    FIGURES["app server killed"] = result
+    assert result["requests"] > 100
+    # No visitor gets an error page: nginx retries every GET the dead server did not
+    # answer. The one thing it cannot retry is a response already being passed on when
+    # the server died (nothing can be resent once bytes reached the visitor): at most one
+    # such cut transfer per kill (seen in two of six runs, once each).
+    assert result["non_2xx"] == 0, result["output"]
+    assert result["socket_errors"] <= 1, result["output"]
+
+
+def test_redis_stopped_pages_served_consent_recorded_health_says_cache_error(topology):
+    records = database_count(topology, "consent_consentrecord")
+    topology.stop_redis()
+    try:
+        # Every worker renders once first (a cold worker's first page takes seconds on a
+        # busy machine: templates, URL patterns), then the load.
+        for _ in range(8):
+            assert fetch(topology.url("/"), timeout=30)[0] == 200
+        result = run_wrk(topology.url("/"), seconds=8)
+        assert result["errors"] == 0 and result["requests"] > 20, result["output"]
+        acknowledged = 0
+        for index in range(4):
+            status, _, data = post_consent(topology.url(), "accept", source=f"127.0.60.{index}")
+            assert status == 200, data
+            acknowledged += 1
+        assert database_count(topology, "consent_consentrecord") == records + acknowledged
+        status, _, body = fetch(topology.url("/healthz"))
+        assert status == 503 and json.loads(body)["cache"] == "error"
+    finally:
+        topology.start_redis()
+    recovery = wait_until(lambda: fetch(topology.url("/healthz"))[0] == 200, 30)
+    # Both servers recovered by themselves (no restart).
+    assert fetch(topology.app_url(0, "/healthz"))[0] == 200
+    assert fetch(topology.app_url(1, "/healthz"))[0] == 200
+    FIGURES["redis stopped"] = {**result, "recovery_seconds": recovery}
+    logs = topology.log("app0") + topology.log("app1")
+    assert "Cache (Redis) does not answer" in logs and "Cache (Redis) answers again" in logs
+
+
+def test_postgresql_restart_cached_pages_served_consent_posts_get_a_clear_503(topology):
+    for _ in range(3):
+        assert fetch(topology.url("/"))[0] == 200  # cached in Redis by both servers
+    records = database_count(topology, "consent_consentrecord")
+    topology.stop_postgres()
+    acknowledged = refused = 0
+    try:
+        for _ in range(5):
+            status, headers, _ = fetch(topology.url("/"))
+            assert status == 200 and headers.get("x-page-cache") == "hit"
+        for index in range(4):
+            status, headers, data = post_consent(topology.url(), "decline", source=f"127.0.70.{index}")
+            assert status == 503, data
+            assert "database" in data["error"] and "nothing was saved" in data["error"]
+            assert headers.get("retry-after")
+            refused += 1
+        status, _, body = fetch(topology.url("/healthz"))
+        assert status == 503 and json.loads(body)["database"] == "error"
+        # Those 503s are answers, not failed servers: nginx keeps serving cached pages.
+        for _ in range(5):
+            status, headers, _ = fetch(topology.url("/"))
+            assert status == 200 and headers.get("x-page-cache") == "hit"
+    finally:
+        topology.start_postgres()
+    started = time.monotonic()
+
+    def consent_recorded_again():
+        nonlocal acknowledged
+        status = post_consent(topology.url(), "decline", source="127.0.71.1")[0]
+        acknowledged += status == 200
+        return status == 200
+
+    recovery = wait_until(consent_recorded_again, 30)
+    assert database_count(topology, "consent_consentrecord") == records + acknowledged
+    verify = topology.manage("verify_consent_records", check=False)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    FIGURES["postgresql restarted"] = {
+        "refused": refused, "acknowledged": acknowledged, "recovery_seconds": recovery,
+        "seconds_since_start": time.monotonic() - started,
+    }
+
+
+def test_slow_clients_do_not_stop_other_visitors(topology):
+    slow = SlowClients("127.0.0.1", topology.ports["nginx"], count=50).start()
+    try:
+        time.sleep(2)
+        assert slow.open_connections() == 50
+        durations = []
+        for _ in range(20):
+            started = time.monotonic()
+            status, _, _ = fetch(topology.url("/"), timeout=5)
+            durations.append(time.monotonic() - started)
+            assert status == 200
+        assert max(durations) < 2, durations
+        FIGURES["slowloris"] = {"slowest_seconds": max(durations)}
+    finally:
+        slow.stop()
+
+
+def test_s3_stopped_pages_load_and_an_upload_fails_clearly_saving_nothing(topology, page, tmp_path):
+    from PIL import Image
+
+    pk = publication_id(topology)
+    cover_before = topology.psql(
+        f"SELECT cover, cover_renditions FROM publications_publication WHERE id = {pk}", "reportsite"
+    )
+    topology.stop_s3()
+    try:
+        for path in ("/", "/publications/", "/privacy/"):
+            assert fetch(topology.url(path))[0] == 200, path
+        cover = tmp_path / "cover-while-s3-is-down.png"
+        Image.new("RGB", (600, 849), (20, 130, 90)).save(cover)
+        admin_login(page, topology.url())
+        page.goto(topology.url(f"/admin/publications/publication/{pk}/change/"))
+        page.fill("#id_title", "Must not be saved")
+        page.set_input_files("#id_cover", str(cover))
+        with page.expect_response(lambda response: response.request.method == "POST") as answer:
+            page.click("input[name=_save]")
+        assert answer.value.status == 503
+        assert "media storage does not answer" in page.content()
+        assert "nothing was saved" in page.content()
+        after = topology.psql(
+            f"SELECT cover, cover_renditions FROM publications_publication WHERE id = {pk}", "reportsite"
+        )
+        assert after == cover_before
+        assert database_count(topology, "publications_publication", "title = 'Must not be saved'") == 0
+    finally:
+        topology.start_s3(create_bucket=True)
+
+
+def test_figures(topology, capsys):
+    """Prints the figures of the fault tests above (run with -s to see them)."""
+    with capsys.disabled():
+        print("\nFault figures:", datetime.datetime.now(datetime.UTC).isoformat())
+        for name, figures in FIGURES.items():
+            shown = {k: v for k, v in figures.items() if k != "output"}
+            print(f"  {name}: {shown}")
