@@ -19,6 +19,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from deploy.topology import BUCKET, Topology
 from tests.topology import (
@@ -107,8 +108,9 @@ def test_cover_uploaded_on_a_is_stored_in_the_bucket_and_shown_by_b(topology, pa
     admin_login(page, topology.app_url(0))
     page.goto(topology.app_url(0, f"/admin/publications/publication/{pk}/change/"))
     page.set_input_files("#id_cover", str(cover))
-    page.click("input[name=_save]")
-    page.wait_for_url(re.compile(r".*/admin/publications/publication/$"))
+    # A live publication: the new cover goes live with Publish (Save would keep a draft).
+    page.click("input[name=_publish]")
+    expect(page.locator("ul.messagelist")).to_contain_text("Published.")
     stored = topology.bucket_objects()
     added = sorted(set(stored) - before)
     assert any(key.startswith("covers/") for key in added), added
@@ -133,9 +135,9 @@ def test_edit_on_a_makes_pages_cached_by_b_stale_at_once(topology, page):
     new_title = f"Edited on server A at {time.time_ns()}"
     admin_login(page, topology.app_url(0))
     page.goto(topology.app_url(0, f"/admin/publications/publication/{publication_id(topology)}/change/"))
-    page.fill("#id_title", new_title)
-    page.click("input[name=_save]")
-    page.wait_for_url(re.compile(r".*/admin/publications/publication/$"))
+    page.fill("#id_title_en", new_title)
+    page.click("input[name=_publish]")
+    expect(page.locator("ul.messagelist")).to_contain_text("Published.")
     for _ in range(12):
         status, headers, html = fetch(url)
         assert status == 200 and new_title.encode() in html, headers.get("x-page-cache")
@@ -390,10 +392,10 @@ def test_s3_stopped_pages_load_and_an_upload_fails_clearly_saving_nothing(topolo
         Image.new("RGB", (600, 849), (20, 130, 90)).save(cover)
         admin_login(page, topology.url())
         page.goto(topology.url(f"/admin/publications/publication/{pk}/change/"))
-        page.fill("#id_title", "Must not be saved")
+        page.fill("#id_title_en", "Must not be saved")
         page.set_input_files("#id_cover", str(cover))
         with page.expect_response(lambda response: response.request.method == "POST") as answer:
-            page.click("input[name=_save]")
+            page.click("input[name=_publish]")
         assert answer.value.status == 503
         assert "media storage does not answer" in page.content()
         assert "nothing was saved" in page.content()
@@ -401,7 +403,7 @@ def test_s3_stopped_pages_load_and_an_upload_fails_clearly_saving_nothing(topolo
             f"SELECT cover, cover_renditions FROM publications_publication WHERE id = {pk}", "reportsite"
         )
         assert after == cover_before
-        assert database_count(topology, "publications_publication", "title = 'Must not be saved'") == 0
+        assert database_count(topology, "publications_publication", "title_en = 'Must not be saved'") == 0
     finally:
         topology.start_s3(create_bucket=True)
 
