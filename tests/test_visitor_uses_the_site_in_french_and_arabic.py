@@ -87,3 +87,22 @@ def test_the_mirrored_layout_puts_the_site_name_on_the_right(live_server, page):
     assert name["x"] > switch["x"], "in Arabic the header starts on the right"
     # English content inside keeps its own direction.
     expect(page.locator(".publication-card__title").first).to_have_attribute("dir", "ltr")
+
+
+
+@pytest.mark.parametrize("language", ["fr", "zh-hans"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_french_and_chinese_pages_pass_axe_with_the_banner_and_the_dialog(
+    live_server, page, language, width
+):
+    load_seed_content()
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in ("/", "/publications/", "/publication/international-ai-safety-report-2025/"):
+        page.goto(f"{live_server.url}/{language}{path}")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        results = Axe().run(page)
+        assert results.violations_count == 0, (path, results.generate_report())
+    page.locator("#consent-banner [data-consent-open]").click()
+    expect(page.locator("#consent-dialog")).to_be_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
