@@ -39,7 +39,7 @@ import hashlib
 import json
 import os
 import time
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -204,8 +204,16 @@ def _cacheable_view(request):
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     ):
         return None
+    return _public_view_at(getattr(request, "urlconf", None) or settings.ROOT_URLCONF, request.path_info)
+
+
+# Resolving a URL through the language-prefixed patterns is a good part of what a cache hit
+# costs; a path always resolves the same way (its prefix is its language), so remember it.
+# Bounded: made-up paths cannot grow it.
+@lru_cache(maxsize=4096)
+def _public_view_at(urlconf, path_info):
     try:
-        match = resolve(request.path_info)
+        match = resolve(path_info, urlconf)
     except Resolver404:
         return None
     return match.func if getattr(match.func, "public_page", False) else None
