@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "reportsite",
     "publications",
     "consent",
+    "translations",
 ]
 
 MIDDLEWARE = [
