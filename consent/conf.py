@@ -14,7 +14,8 @@ passes on what the environment gives (see .env.example); nothing else needs sett
   records' hash chain; set it so that rotating ``SECRET_KEY`` keeps old records verifiable.
 - ``CONSENT_RATE_LIMIT`` ("60/m"): decisions one client network (the /24 or /48 the IP
   hash covers) may post per period (s, m, h or d; e.g. "300/5m"). Beyond it: HTTP 429
-  with Retry-After, and nothing recorded. Empty turns the limit off. Counted by
+  with Retry-After, and nothing recorded. Empty turns the limit off (in the environment:
+  ``CONSENT_RATE_LIMIT=off``; an empty variable keeps the default). Counted by
   django-ratelimit in its cache (its RATELIMIT_USE_CACHE, Django's "default" cache unless
   set): Redis when several workers or servers must share the count.
 - ``ANALYTICS_SCRIPT_URL``, ``ANALYTICS_SITE_ID`` (""): the analytics script loaded for

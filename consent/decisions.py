@@ -24,7 +24,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.crypto import salted_hmac
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 from django_ratelimit.core import get_usage
 
 from reportsite.client_address import client_ip
@@ -136,7 +136,7 @@ def decide(state, action, given):
         raise BadDecision(
             400,
             gettext("Unknown purpose: %(purposes)s.")
-            % {"purposes": gettext(", ").join(f"“{s}”" for s in unknown)},
+            % {"purposes": pgettext("list of purposes", ", ").join(f"“{s}”" for s in unknown)},
         )
     for slug, on in given.items():
         if known[slug].always_on and not on:

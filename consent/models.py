@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reportsite.translated_content import column
 
@@ -200,10 +200,12 @@ class ShownTexts(models.Model):
 
 class ConsentRecord(models.Model):
     class Action(models.TextChoices):
-        ACCEPT_ALL = "accept_all", _("Accept all")
-        DECLINE_ALL = "decline_all", _("Decline all")
-        CUSTOM = "custom", _("Custom")
-        WITHDRAW = "withdraw", _("Withdraw")
+        # A decision already made, as the visitor's history lists it (the buttons that make
+        # them are other strings: Russian says "Принять все" on the button, "Приняты все" here).
+        ACCEPT_ALL = "accept_all", pgettext_lazy("consent decision", "Accept all")
+        DECLINE_ALL = "decline_all", pgettext_lazy("consent decision", "Decline all")
+        CUSTOM = "custom", pgettext_lazy("consent decision", "Custom")
+        WITHDRAW = "withdraw", pgettext_lazy("consent decision", "Withdraw")
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     consent_id = models.UUIDField(db_index=True, default=uuid.uuid4)

@@ -17,7 +17,8 @@ PRIVACY_OFFICER_PERMISSIONS = [
     ("consent", "consentrecord", ("view",)),
     ("consent", "showntexts", ("view",)),
 ]
-EXTRA_CODENAMES = [("consent", "view_consent_overview")]
+# The purposes and the policy go to translators with the rest of the content.
+EXTRA_CODENAMES = [("consent", "view_consent_overview"), ("translations", "exchange_translations")]
 
 
 def sync_privacy_officers_group(**kwargs):

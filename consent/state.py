@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from reportsite.pagecache import current_generation
 
@@ -55,7 +55,8 @@ def banner_text(purposes):
     else:
         # Translators: joins the last two purpose names, e.g. "Functional, Embeds & Analytics".
         listed = gettext("%(names)s & %(last)s") % {
-            "names": gettext(", ").join(names[:-1]),
+            # Translators: separates purpose names in a sentence ("Functional, Embeds & ...").
+            "names": pgettext("list of purposes", ", ").join(names[:-1]),
             "last": names[-1],
         }
     return gettext("We use cookies and process personal data for the following purposes: "

@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import is_same_domain, url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -118,9 +118,12 @@ def decide(request):
         response = _refuse(
             request,
             429,
-            gettext(
+            ngettext(
                 "Too many cookie choices were sent from your network in a short time, so "
-                "this one was not saved. Please try again in %(seconds)s seconds."
+                "this one was not saved. Please try again in %(seconds)s second.",
+                "Too many cookie choices were sent from your network in a short time, so "
+                "this one was not saved. Please try again in %(seconds)s seconds.",
+                wait,
             )
             % {"seconds": wait},
         )

@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from .models import Publication, SiteContent, format_megabytes
+from .models import Publication, SiteContent, format_file_size
 
 FEED_LENGTH = 30
 
@@ -238,7 +238,7 @@ def report_data(publication, site, documents):
                 "contentUrl": absolute(document.file.url),
                 "encodingFormat": "application/pdf",
                 "inLanguage": document.language,
-                **({"contentSize": format_megabytes(document.file_size)} if document.file_size else {}),
+                **({"contentSize": format_file_size(document.file_size, localize=False)} if document.file_size else {}),
             }
             for document in documents
         ]

@@ -14,6 +14,8 @@ EDITOR_MODELS = [
     ("publications", "publicationdocument"),
     ("publications", "partnerorganisation"),
     ("publications", "sitecontent"),
+    # The translators' export and import (its "exchange translations" permission).
+    ("translations", "translationsource"),
 ]
 
 

@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
-from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import get_language_info, gettext, gettext_noop, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from reportsite.translated_content import column
@@ -492,25 +493,40 @@ class PublicationDocument(models.Model):
 
     @property
     def details(self):
-        """What a visitor reads before downloading, e.g. "PDF, 4.45 MB, 298 pages"."""
+        """What a visitor reads before downloading, e.g. "PDF, 4.45 MB, 298 pages" (in
+        French "PDF, 4,45 Mo, 298 pages")."""
         parts = ["PDF"]
         if self.file_size is not None:
-            parts.append(format_megabytes(self.file_size))
+            parts.append(format_file_size(self.file_size))
         if self.page_count is not None:
             parts.append(
                 ngettext("%(count)s page", "%(count)s pages", self.page_count)
                 % {"count": self.page_count}
             )
-        return gettext(", ").join(parts)
+        # Translators: separates the details of a file ("PDF, 4.45 MB, 298 pages").
+        return pgettext("file details", ", ").join(parts)
 
 
-def format_megabytes(size):
-    """Decimal units, as download pages and operating systems show them: "4.45 MB", "312 kB"."""
+def format_file_size(size, localize=True):
+    """Decimal units, as download pages and operating systems show them: "4.45 MB", "312 kB".
+
+    With `localize`, the number is written by Django's localisation of the active language
+    (its format modules, see reportsite/formats) and the unit by the catalogue: "4,45 Mo" in
+    French, "4.45 ميغابايت" in Arabic. Without, it is the plain English form that machines
+    read (schema.org's contentSize).
+    """
     if size >= 1_000_000:
-        return f"{size / 1_000_000:.2f} MB"
-    if size >= 1_000:
-        return f"{round(size / 1_000)} kB"
-    return f"{size} bytes"
+        value, decimals, unit = size / 1_000_000, 2, gettext_noop("%(size)s MB")
+    elif size >= 1_000:
+        value, decimals, unit = round(size / 1_000), 0, gettext_noop("%(size)s kB")
+    else:
+        value, decimals, unit = size, 0, None
+    if not localize:
+        return f"{value:.{decimals}f} {'bytes' if unit is None else unit.split()[-1]}"
+    number = number_format(value, decimals)
+    if unit is None:
+        return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": number}
+    return gettext(unit) % {"size": number}
 
 
 class SiteContent(Draftable):

@@ -159,6 +159,33 @@ def draw_logo(mark, background, foreground):
     return buffer.getvalue()
 
 
+# The hero's link labels in each language (the reports' own titles stay in English).
+HERO_LABELS = {
+    "Key Updates: Oct and Nov 2025": {
+        "fr": "Mises à jour clés\xa0: octobre et novembre 2025",
+        "es": "Actualizaciones clave: octubre y noviembre de 2025",
+        "ru": "Ключевые обновления: октябрь и ноябрь 2025 г.",
+        "zh_hans": "关键更新：2025 年 10 月和 11 月",
+        "ar": "التحديثات الرئيسية: أكتوبر ونوفمبر 2025",
+    },
+    "International AI Safety Report: Jan 2025": {
+        "fr": "International AI Safety Report\xa0: janvier 2025",
+        "es": "International AI Safety Report: enero de 2025",
+        "ru": "International AI Safety Report: январь 2025 г.",
+        "zh_hans": "International AI Safety Report：2025 年 1 月",
+        "ar": "International AI Safety Report: يناير 2025",
+    },
+}
+
+
+def translate_hero_labels(publications):
+    """Give each seeded hero label its translations where a language has none yet."""
+    for publication in publications:
+        for language, label in HERO_LABELS.get(publication.hero_label_en, {}).items():
+            if not getattr(publication, f"hero_label_{language}"):
+                setattr(publication, f"hero_label_{language}", label)
+
+
 @transaction.atomic
 def load_seed_content():
     """Create whatever of the seed content is missing; never touch what exists.
@@ -180,6 +207,7 @@ def load_seed_content():
             entry["title"], publication.get_kind_display(), entry["publication_date"].year
         )
         publication.cover = ContentFile(cover, name=f"{entry['slug']}.jpg")
+        translate_hero_labels([publication])
         publication.save()
         # Made now rather than after the commit: the seed runs before visitors arrive
         # (and tests call it inside a transaction that never commits).

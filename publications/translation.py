@@ -10,7 +10,7 @@ from .models import PartnerOrganisation, Publication, SiteContent
 @register(Publication)
 class PublicationTranslation(TranslationOptions):
     # body_html is the rendered body, one per language like the body.
-    fields = ("title", "summary", "body", "body_html", "cover_alt")
+    fields = ("title", "summary", "body", "body_html", "cover_alt", "hero_label")
     required_languages = ("en",)
     fallback_undefined = ""
 

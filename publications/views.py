@@ -108,7 +108,8 @@ def publication_index(request):
     elif kind:
         filter_description = str(KIND_PLURALS[kind])
     elif year:
-        filter_description = gettext("from %(year)s") % {"year": year}
+        # Translators: the publications list filtered to one year ("Year 2025").
+        filter_description = gettext("Year %(year)s") % {"year": year}
     else:
         filter_description = ""
     return render(

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "reportsite",
     "publications",
     "consent",
+    "translations",
 ]
 
 MIDDLEWARE = [
@@ -308,7 +309,10 @@ CONSENT_COOKIE_NAME = env.str("CONSENT_COOKIE_NAME", default=None)
 CONSENT_COOKIE_SECURE = env.bool("CONSENT_COOKIE_SECURE", default=None)
 CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default=None)
 # Decisions one client network may post (e.g. 60/m); beyond it HTTP 429, nothing recorded.
-CONSENT_RATE_LIMIT = env.str("CONSENT_RATE_LIMIT", default=None)
+# Unset or empty: the default (consent/conf.py); "off": no limit.
+CONSENT_RATE_LIMIT = env.str("CONSENT_RATE_LIMIT", default=None) or None
+if CONSENT_RATE_LIMIT == "off":
+    CONSENT_RATE_LIMIT = ""
 
 
 def _origin(url):

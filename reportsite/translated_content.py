@@ -64,3 +64,18 @@ def shows_english_fallback(obj, name):
     """The page's language has no text for `name`: the English one is shown instead."""
     language = translation.get_language() or DEFAULT
     return language != DEFAULT and is_missing(obj, name, language)
+
+
+# Whether translations are current or out of date is kept by an app (translations), which
+# registers a provider here: `provider(objects)` gives {pk: status} for items of one model,
+# each status with `state(language)` ("missing", "out of date" or "current").
+_status_provider = []
+
+
+def register_status(provider):
+    _status_provider[:] = [provider]
+
+
+def translation_statuses(objects):
+    """{pk: status} for `objects`, or {} when no app keeps translation status."""
+    return _status_provider[0](objects) if _status_provider else {}

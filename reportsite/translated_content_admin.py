@@ -10,6 +10,7 @@ Django's own `collapse` class (a <details> element), needs no script at all.
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language_info
@@ -21,7 +22,10 @@ from .translated_content import (
     missing_languages,
     other_languages,
     translated_fields,
+    translation_statuses,
 )
+
+OUT_OF_DATE = "out of date"
 
 
 def english_name(code):
@@ -34,12 +38,22 @@ class MissingTranslationFilter(admin.SimpleListFilter):
     parameter_name = "missing"
 
     def lookups(self, request, model_admin):
-        return [(code, f"Missing {english_name(code)}") for code, _name in other_languages()]
+        return [(code, f"Missing {english_name(code)}") for code, _name in other_languages()] + [
+            (f"{code}-outdated", f"Out of date in {english_name(code)}") for code, _name in other_languages()
+        ]
 
     def queryset(self, request, queryset):
         code = self.value()
         if not code:
             return queryset
+        if code.endswith("-outdated") and code.removesuffix("-outdated") in dict(other_languages()):
+            # Out of date: the English changed since the translation was made, which only the
+            # translation status knows (digests of texts, compared here rather than in SQL).
+            language = code.removesuffix("-outdated")
+            statuses = translation_statuses(queryset.iterator())
+            return queryset.filter(pk__in=[
+                pk for pk, status in statuses.items() if status.state(language) == OUT_OF_DATE
+            ])
         if code not in dict(other_languages()):
             raise IncorrectLookupParameters(f"{code!r} is not one of the site's languages.")
         missing = Q()
@@ -51,8 +65,21 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset.filter(missing)
 
 
+class TranslationStatusChangeList(ChangeList):
+    """A change list that reads the translation status of its page of items in one query."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        statuses = translation_statuses(self.result_list)
+        for obj in self.result_list:
+            obj.translation_status = statuses.get(obj.pk)
+
+
 class TranslatedContentAdminMixin:
     """For ModelAdmins of models with translated fields: put it before ModelAdmin."""
+
+    def get_changelist(self, request, **kwargs):
+        return TranslationStatusChangeList
 
     def _field_language(self, name):
         """(field, language) when `name` is a column of a translated field, else None."""
@@ -119,15 +146,24 @@ class TranslatedContentAdminMixin:
     @admin.display(description="Translations")
     def translations_column(self, obj):
         missing = missing_languages(obj)
-        if not missing:
-            return "Complete"
-        return "Missing: " + ", ".join(english_name(code) for code in missing)
+        status = getattr(obj, "translation_status", None)
+        outdated = [
+            code for code, _name in other_languages()
+            if code not in missing and status is not None and status.state(code) == OUT_OF_DATE
+        ]
+        parts = []
+        if missing:
+            parts.append("Missing: " + ", ".join(english_name(code) for code in missing))
+        if outdated:
+            parts.append("Out of date: " + ", ".join(english_name(code) for code in outdated))
+        return "; ".join(parts) or "Complete"
 
     @admin.display(description="Translations")
     def translation_overview(self, obj):
         if obj is None or obj.pk is None:
             return "Save the English texts first; then translate them below."
         missing = missing_languages(obj)
+        status = translation_statuses([obj]).get(obj.pk)
         labels = {
             name: str(self.model._meta.get_field(name).verbose_name)
             for name in editable_translated_fields(self.model)
@@ -136,6 +172,9 @@ class TranslatedContentAdminMixin:
         for code, name in other_languages():
             if code in missing:
                 state = "missing " + ", ".join(labels[field] for field in missing[code])
+            elif status is not None and status.state(code) == OUT_OF_DATE:
+                changed = status.languages[code][OUT_OF_DATE]
+                state = "out of date (the English changed since): " + ", ".join(labels[f] for f in changed)
             else:
                 state = "complete"
             rows.append((english_name(code), name, state))

@@ -22,6 +22,9 @@ PAGES = ("changelist", "add", "change", "history")
 FULL = dict.fromkeys(PAGES, 200)
 # Read-only admins: the records are proof, never added through the site.
 READ_ONLY = {**FULL, "add": 403}
+# The translators' page: export and import; a record of what a translation was made from
+# can be opened, never added or edited.
+TRANSLATIONS = READ_ONLY
 # One record only: the list goes to it, and a second cannot be added.
 SINGLETON = {**FULL, "changelist": 302, "add": 403}
 
@@ -44,6 +47,7 @@ EXPECTED = {
         "publications_publication_recoverlist": 200,
         "publications_partnerorganisation_recoverlist": 200,
         "consent_consentrecord_overview": 200,
+        "translations.translationsource": TRANSLATIONS,
     },
     # Editors manage content, and nothing of consent (issue 9, point 8).
     "editor": {
@@ -52,6 +56,7 @@ EXPECTED = {
         "publications.sitecontent": SINGLETON,
         "publications_publication_recoverlist": 200,
         "publications_partnerorganisation_recoverlist": 200,
+        "translations.translationsource": TRANSLATIONS,
     },
     # Privacy officers manage consent: purposes, policy versions, records, overview, export.
     "privacy officer": {
@@ -60,6 +65,7 @@ EXPECTED = {
         "consent.consentrecord": READ_ONLY,
         "consent.showntexts": READ_ONLY,
         "consent_consentrecord_overview": 200,
+        "translations.translationsource": TRANSLATIONS,
     },
 }
 EXTRA_PAGES = (

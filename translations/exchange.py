@@ -1,0 +1,379 @@
+"""The translators' round trip: a language's content out as XLIFF 1.2 or PO, back in as drafts.
+
+Professional translators work in their own tools (CAT tools read XLIFF and PO). An export
+holds one unit per translated field of each item: the English source, the current
+translation if any, a note saying where the text appears, and the field's length limit.
+Markup (HTML tags, Markdown link addresses, URLs, heading ids) is a protected placeholder
+(`<x id="1"/>` in XLIFF, `%(m1)s` in PO, which PO tools and `msgfmt --check` treat as a
+format variable), so a translator cannot break it by accident.
+
+A unit's id names the field and carries the digests of the English source and of the
+translation as they were at export. An import checks each unit: the item still exists and
+the importing editor may change it; the English has not changed since (else the placeholders
+may not match: export again); the translation has not been changed by someone else since
+(never overwritten without saying so); every placeholder is back exactly once; the text is
+not empty and fits the field. What passes becomes a draft of its item, through the item's
+own draft path (`save_draft`), to be previewed and published like any edit; what fails is
+reported unit by unit, and nothing of it is saved.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import polib
+import reversion
+from django.db import transaction
+from django.utils import timezone
+from translate.storage import xliff
+from translate.storage.placeables import StringElem
+from translate.storage.placeables import xliff as placeables
+
+from reportsite.translated_content import DEFAULT, column, editable_translated_fields
+
+from .status import MISSING, OUT_OF_DATE, digest, statuses, translated_models
+
+XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
+SCOPES = {"all": "everything", "todo": "only what is missing or out of date"}
+# HTML tags, Markdown link addresses "](…)", bare URLs and heading ids "{#…}".
+MARKUP = re.compile(r"<[^<>\n]+>|\]\([^()\s]*(?:\s\"[^\"]*\")?\)|https?://[^\s<>()\[\]]+|\{#[^}\s]+\}")
+PO_PLACEHOLDER = re.compile(r"%\(m(\d+)\)s|%%")
+
+
+class Xliff12Unit(xliff.xliffunit):
+    namespace = XLIFF_12
+
+
+class Xliff12File(xliff.xlifffile):
+    """translate-toolkit's XLIFF store, writing version 1.2 (it writes 1.1 by default)."""
+
+    UnitClass = Xliff12Unit
+    namespace = XLIFF_12
+    XMLskeleton = f"""<?xml version="1.0" ?>
+<xliff version='1.2' xmlns='{XLIFF_12}'>
+<file original='reportsite' source-language='en' datatype='plaintext'>
+<body>
+</body>
+</file>
+</xliff>"""
+
+
+def split_markup(text):
+    """`text` as a list of plain strings and markup strings (odd positions are markup)."""
+    parts, last = [], 0
+    for match in MARKUP.finditer(text):
+        parts += [text[last:match.start()], match.group()]
+        last = match.end()
+    return parts + [text[last:]]
+
+
+def placeholders(source):
+    """{number: markup} of the English source, numbered from 1 in order of appearance."""
+    return {str(i): markup for i, markup in enumerate(split_markup(source)[1::2], start=1)}
+
+
+@dataclass
+class Unit:
+    """One translated field of one item, in one language."""
+
+    obj: object
+    field: str
+    language: str
+
+    @property
+    def key(self):
+        meta = self.obj._meta
+        return f"{meta.app_label}.{meta.model_name}:{self.obj.pk}:{self.field}"
+
+    @property
+    def source(self):
+        return getattr(self.obj, column(self.field, DEFAULT)) or ""
+
+    @property
+    def target(self):
+        return getattr(self.obj, column(self.field, self.language)) or ""
+
+    @property
+    def id(self):
+        return f"{self.key}:{digest(self.source)[:12]}:{digest(self.target)[:12]}"
+
+    @property
+    def max_length(self):
+        return self.obj._meta.get_field(column(self.field, self.language)).max_length
+
+    @property
+    def note(self):
+        model_field = self.obj._meta.get_field(self.field)
+        where = f"{self.obj._meta.verbose_name.capitalize()} “{self.obj}”, {model_field.verbose_name}"
+        if model_field.help_text:
+            where += f" ({model_field.help_text})"
+        if hasattr(self.obj, "get_absolute_url"):
+            where += f"; on the page {self.obj.get_absolute_url()}"
+        if self.max_length:
+            where += f"; at most {self.max_length} characters"
+        return where + "."
+
+
+def units_for(language, scope, user):
+    """The units of `language` an export holds, for the models `user` may view."""
+    units = []
+    for model in translated_models():
+        meta = model._meta
+        if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
+            continue
+        objects = list(model._default_manager.order_by("pk"))
+        states = statuses(objects)
+        for obj in objects:
+            state = states[obj.pk].languages.get(language, {})
+            todo = set(state.get(MISSING, [])) | set(state.get(OUT_OF_DATE, []))
+            for name in editable_translated_fields(model):
+                unit = Unit(obj, name, language)
+                if not unit.source.strip():
+                    continue
+                if scope == "todo" and name not in todo:
+                    continue
+                units.append(unit)
+    return units
+
+
+def export_xliff(units, language):
+    store = Xliff12File(sourcelanguage=DEFAULT, targetlanguage=language)
+    for unit in units:
+        numbers = {markup: number for number, markup in placeholders(unit.source).items()}
+        xml_unit = store.addsourceunit(unit.source, filename="reportsite")
+        xml_unit.rich_source = [_rich(unit.source, numbers)]
+        if unit.target:
+            xml_unit.rich_target = [_rich(unit.target, numbers)]
+        xml_unit.setid(unit.id)
+        xml_unit.addnote(unit.note, origin="developer")
+        if unit.max_length:
+            xml_unit.xmlelement.set("maxwidth", str(unit.max_length))
+            xml_unit.xmlelement.set("size-unit", "char")
+    store.getfilenode("reportsite").set("target-language", language)
+    return bytes(store)
+
+
+def _rich(text, numbers):
+    parts = split_markup(text)
+    elements = []
+    for index, part in enumerate(parts):
+        if index % 2 and part in numbers:
+            elements.append(placeables.X(id=numbers[part]))
+        elif part:
+            elements.append(part)
+    return StringElem(elements)
+
+
+def export_po(units, language):
+    catalogue = polib.POFile(wrapwidth=78)
+    catalogue.metadata = {
+        "Project-Id-Version": "reportsite content",
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Exported": timezone.now().isoformat(timespec="seconds"),
+    }
+    for unit in units:
+        numbers = {markup: number for number, markup in placeholders(unit.source).items()}
+        catalogue.append(polib.POEntry(
+            msgctxt=unit.id,
+            msgid=_po_text(unit.source, numbers),
+            msgstr=_po_text(unit.target, numbers) if unit.target else "",
+            comment=unit.note,
+            flags=["python-format"],
+        ))
+    return str(catalogue).encode()
+
+
+def _po_text(text, numbers):
+    parts = split_markup(text)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2 and part in numbers:
+            out.append(f"%(m{numbers[part]})s")
+        else:
+            out.append(part.replace("%", "%%"))
+    return "".join(out)
+
+
+@dataclass
+class Outcome:
+    """What an import did with one unit."""
+
+    unit_id: str
+    label: str
+    accepted: bool
+    message: str
+
+
+@dataclass
+class Report:
+    outcomes: list = field(default_factory=list)
+    drafts: list = field(default_factory=list)
+
+    @property
+    def accepted(self):
+        return [o for o in self.outcomes if o.accepted]
+
+    @property
+    def refused(self):
+        return [o for o in self.outcomes if not o.accepted]
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be read as a translation of this language."""
+
+
+def read_units(data, language):
+    """[(unit id, translated text or None, problem or None)] from an XLIFF or PO file."""
+    text = data.decode("utf-8-sig", errors="strict") if isinstance(data, bytes) else data
+    if "<xliff" in text[:500]:
+        return _read_xliff(text.encode(), language)
+    return _read_po(text, language)
+
+
+def _read_xliff(data, language):
+    try:
+        store = xliff.xlifffile.parsestring(data)
+    except Exception as error:  # lxml's errors and translate-toolkit's own
+        raise UnreadableFile(f"The file is not valid XLIFF: {error}") from None
+    found = {file_node.get("target-language") for file_node in store.document.getroot().iter(f"{{{store.namespace}}}file")}
+    if found != {language}:
+        raise UnreadableFile(f"The file is a translation into {', '.join(sorted(filter(None, found))) or 'no language'}, not {language}.")
+    rows = []
+    for unit in store.units:
+        unit_id = unit.xmlelement.get("id", "")
+        if not unit.target:
+            rows.append((unit_id, None, None))
+            continue
+        pieces, problem = [], None
+        for element in unit.rich_target[0].flatten():
+            if isinstance(element, placeables.X):
+                pieces.append(("placeholder", element.id))
+            elif isinstance(element, (placeables.Bx, placeables.Ex, placeables.G, placeables.UnknownXML)):
+                problem = "It holds markup that is not one of the source's placeholders."
+            else:
+                pieces.append(("text", str(element)))
+        rows.append((unit_id, pieces, problem))
+    return rows
+
+
+def _read_po(text, language):
+    try:
+        catalogue = polib.pofile(text)
+    except (OSError, ValueError) as error:
+        raise UnreadableFile(f"The file is neither XLIFF nor a valid PO file: {error}") from None
+    found = catalogue.metadata.get("Language", "")
+    if found.replace("_", "-").lower() != language:
+        raise UnreadableFile(f"The file is a translation into {found or 'no language'}, not {language}.")
+    rows = []
+    for entry in catalogue:
+        if not entry.msgstr or "fuzzy" in entry.flags:
+            rows.append((entry.msgctxt or "", None, None))
+            continue
+        pieces, last = [], 0
+        for match in PO_PLACEHOLDER.finditer(entry.msgstr):
+            pieces.append(("text", entry.msgstr[last:match.start()]))
+            pieces.append(("placeholder", match.group(1)) if match.group(1) else ("text", "%"))
+            last = match.end()
+        pieces.append(("text", entry.msgstr[last:]))
+        stray = "%" in "".join(value for kind, value in pieces if kind == "text" and value != "%")
+        rows.append((entry.msgctxt or "", pieces, "A lone % is not allowed: write %% for a per cent sign." if stray else None))
+    return rows
+
+
+UNIT_ID = re.compile(r"^(?P<model>[a-z_]+\.[a-z_]+):(?P<pk>[^:]+):(?P<field>[a-z_]+):(?P<source>[0-9a-f]{12}):(?P<base>[0-9a-f]{12})$")
+
+
+def import_translations(data, language, user):
+    """Check every unit of `data` (an export of `language`, translated), save what passes as
+    drafts in one transaction, and say unit by unit what was done. Raises UnreadableFile when
+    the file as a whole is not a translation into `language`."""
+    report = Report()
+    accepted = {}  # item -> {column: text}
+    allowed_models = {f"{m._meta.app_label}.{m._meta.model_name}": m for m in translated_models()}
+    for unit_id, pieces, problem in read_units(data, language):
+        match = UNIT_ID.match(unit_id)
+        model = allowed_models.get(match.group("model")) if match else None
+        if model is None or match.group("field") not in editable_translated_fields(model):
+            report.outcomes.append(Outcome(unit_id, unit_id[:80], False, "This unit is not one this site exported."))
+            continue
+        obj = model._default_manager.filter(pk=match.group("pk")).first()
+        if obj is None:
+            report.outcomes.append(Outcome(unit_id, unit_id, False, "The item no longer exists."))
+            continue
+        unit = Unit(obj, match.group("field"), language)
+        label = f"{obj._meta.verbose_name.capitalize()} “{obj}”, {obj._meta.get_field(unit.field).verbose_name}"
+        refuse = _problem(unit, match, pieces, problem, user)
+        if refuse is None and pieces is None:
+            continue  # left untranslated: nothing to do, nothing to say
+        if refuse:
+            report.outcomes.append(Outcome(unit_id, label, False, refuse))
+            continue
+        text = _text(unit, pieces)
+        if text == unit.target:
+            report.outcomes.append(Outcome(unit_id, label, True, "Unchanged."))
+            continue
+        length_problem = _length_problem(unit, text)
+        if length_problem:
+            report.outcomes.append(Outcome(unit_id, label, False, length_problem))
+            continue
+        accepted.setdefault(obj, {})[column(unit.field, language)] = text
+        report.outcomes.append(Outcome(unit_id, label, True, "Saved in a draft."))
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"Translation imported ({language}).")
+        for obj, values in accepted.items():
+            obj.save_draft(values, user)
+            report.drafts.append(obj)
+    return report
+
+
+def _problem(unit, match, pieces, problem, user):
+    meta = unit.obj._meta
+    if not user.has_perm(f"{meta.app_label}.change_{meta.model_name}"):
+        return f"You may not change {meta.verbose_name_plural}."
+    if not hasattr(unit.obj, "save_draft"):
+        return (f"{meta.verbose_name_plural.capitalize()} have no drafts, so an import cannot prepare "
+                "them for preview: paste this translation on the item's page in the admin.")
+    if digest(unit.source)[:12] != match.group("source"):
+        return "The English text changed after the export: export again to translate the new text."
+    if pieces is None:
+        return None
+    if digest(unit.target)[:12] != match.group("base"):
+        return (f"The {unit.language} text was changed on the site after the export; it was not "
+                "overwritten. Export again, or compare the two and edit the item in the admin.")
+    draft = getattr(unit.obj, "draft", None) or {}
+    name = column(unit.field, unit.language)
+    if name in draft and (draft[name] or "") != unit.target:
+        return f"A draft of this item already holds another {unit.language} text; it was not overwritten."
+    if problem:
+        return problem
+    expected = placeholders(unit.source)
+    used = [value for kind, value in pieces if kind == "placeholder"]
+    unknown = sorted(set(used) - set(expected))
+    missing = sorted(set(expected) - set(used))
+    twice = sorted({number for number in used if used.count(number) > 1})
+    if unknown or missing or twice:
+        details = []
+        if missing:
+            details.append("missing " + ", ".join(f"{n} ({expected[n]})" for n in missing))
+        if unknown:
+            details.append("unknown " + ", ".join(unknown))
+        if twice:
+            details.append("repeated " + ", ".join(twice))
+        return "Placeholders do not match the English text: " + "; ".join(details) + "."
+    if not "".join(value for kind, value in pieces if kind == "text").strip():
+        return "The translation is empty."
+    return None
+
+
+def _text(unit, pieces):
+    expected = placeholders(unit.source)
+    return "".join(expected[value] if kind == "placeholder" else value for kind, value in pieces)
+
+
+def _length_problem(unit, text):
+    if unit.max_length and len(text) > unit.max_length:
+        return f"The translation has {len(text)} characters; this field takes at most {unit.max_length}."
+    return None
