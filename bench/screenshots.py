@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.lighthouse import CHROME_FLAGS, PAGES, free_port  # noqa: E402
-from tests.servers import TemporarySite  # noqa: E402
+from deploy.processes import TemporarySite  # noqa: E402
 
 WIDTHS = (390, 1280)
 HEIGHTS = {390: 844, 1280: 800}

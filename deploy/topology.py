@@ -33,7 +33,12 @@ PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:  # run as a script: `python deploy/topology.py`
     sys.path.insert(0, str(PROJECT))
 
-from tests.servers import PROJECT_VARIABLES, free_port, generated_secret_key  # noqa: E402
+from deploy.processes import (  # noqa: E402
+    PROJECT_VARIABLES,
+    environment_without_project_variables,
+    free_port,
+    generated_secret_key,
+)
 
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
@@ -115,7 +120,7 @@ class Topology:
         self.database_url = (
             f"postgres://reportsite:topology@127.0.0.1:{self.ports['postgres']}/reportsite"
         )
-        self.env = {k: v for k, v in os.environ.items() if k not in PROJECT_VARIABLES}
+        self.env = environment_without_project_variables()
         self.env.update(
             DEBUG="false",
             # One key for every app server: a session or CSRF token made by A is valid on B.

@@ -19,6 +19,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_configure(config):
     from django.conf import settings
 
+    # Hashing every test user's password with PBKDF2's many rounds costs seconds per file;
+    # the tests need working logins, not slow hashes (production keeps Django's default).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests run without collectstatic; the manifest storage is exercised by the deploy checks.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -161,7 +164,24 @@ def make_partner(db, make_upload):
     return make
 
 
+# Shared test values, one home: the staff password every test user logs in with, the
+# headers of a request from the site's own pages (the consent endpoint refuses others), and
+# the analytics script of a site that has one configured.
 STAFF_PASSWORD = "correct horse battery staple"
+SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+ANALYTICS_URL = "https://stats.example.org/script.js"
+
+
+@pytest.fixture
+def analytics(settings):
+    """A site with analytics configured, CSP included (as settings.py allows its origin)."""
+    import copy
+
+    settings.ANALYTICS_SCRIPT_URL = ANALYTICS_URL
+    settings.ANALYTICS_SITE_ID = "7"
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["script-src"].append("https://stats.example.org")
+    settings.CONTENT_SECURITY_POLICY = policy
 
 
 def staff_member(django_user_model, username, group):

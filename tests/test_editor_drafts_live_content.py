@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from publications.models import Publication, SiteContent
 from reportsite import pagecache
-from tests.conftest import in_english_columns
+from tests.conftest import STAFF_PASSWORD, in_english_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -384,7 +384,7 @@ def test_a_viewer_without_change_permission_gets_no_draft_buttons(
 ):
     from django.contrib.auth.models import Permission
 
-    viewer = django_user_model.objects.create_user(username="viewer", password="pw-123456789", is_staff=True)
+    viewer = django_user_model.objects.create_user(username="viewer", password=STAFF_PASSWORD, is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_publication"))
     client.force_login(viewer)
     publication = make_publication()

@@ -10,7 +10,7 @@ import pytest
 
 from publications import conf, pending_uploads
 from publications.models import Publication
-from tests.conftest import image_bytes, in_english_columns
+from tests.conftest import STAFF_PASSWORD, image_bytes, in_english_columns
 from tests.test_editor_manages_content import pdf_bytes, publication_form, with_document
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,7 @@ def test_in_the_browser_a_bad_pdf_keeps_the_cover_and_the_fixed_form_saves_it(
 
     page.goto(live_server.url + "/admin/login/?next=" + ADD_URL)
     page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct horse battery staple")
+    page.fill("#id_password", STAFF_PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url("**" + ADD_URL)
     page.fill("#id_title_en", "Fourth Key Update")

@@ -5,11 +5,11 @@ published, page cache included."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from playwright.sync_api import expect
 
 from publications.models import Publication
 from publications.seed import load_seed_content
+from tests.conftest import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
 
@@ -31,7 +31,7 @@ def contexts(browser, live_server):
         context.close()
 
 
-def log_in(page, username="editor", password="correct horse battery staple"):
+def log_in(page, username="editor", password=STAFF_PASSWORD):
     page.goto("/admin/login/?next=/admin/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
@@ -124,11 +124,6 @@ def test_editor_drafts_previews_shares_and_publishes_the_live_report(contexts, e
         cached, html = seen_by_visitor(visitor, path)
         assert cached == "miss" and NEW_SUMMARY in html, path
     assert NEW_SUMMARY in feed_of(visitor)
-
-    if not apps.is_installed("reversion"):
-        # The history of issue 9 (branch "history") brings the restore step: it runs as
-        # soon as django-reversion is installed with it.
-        return
 
     # The editor restores the revision before the publication as a draft, and publishes it.
     editor_page.goto(f"/admin/publications/publication/{publication.pk}/history/")

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from publications import history
 from publications.models import Publication, SiteContent
+from tests.conftest import STAFF_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_whoever_may_see_the_consent_overview_gets_its_summary(
     client, django_user_model, consent_seed
 ):
     officer = django_user_model.objects.create_user(
-        username="officer", password="correct horse battery staple", is_staff=True
+        username="officer", password=STAFF_PASSWORD, is_staff=True
     )
     officer.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_consentrecord", "view_consent_overview"])
@@ -175,7 +176,7 @@ def test_dashboard_history_and_recovery_pages_have_no_accessibility_violations(
     page_name,
 ):
     # A superuser sees every panel: content and consent.
-    django_user_model.objects.create_superuser("chief", password="correct horse battery staple")
+    django_user_model.objects.create_superuser("chief", password=STAFF_PASSWORD)
     publication = make_publication(title="Checked publication", summary="First words.")
     history.record(publication, editor, "Created.")
     publication.summary = "First <b>changed</b> words."
@@ -192,7 +193,7 @@ def test_dashboard_history_and_recovery_pages_have_no_accessibility_violations(
 
     page.goto(live_server.url + "/admin/login/")
     page.get_by_label("Username").fill("chief")
-    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     path = {
         "dashboard": "/admin/",

@@ -9,6 +9,7 @@ from django.test import Client
 
 from consent.models import ConsentRecord, Purpose, ShownTexts
 from publications.models import Publication, SiteContent
+from tests.conftest import SAME_ORIGIN
 from tests.test_editor_drafts_live_content import change_form_data, change_url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("consent_seed")]
@@ -177,7 +178,7 @@ def test_privacy_officers_word_purposes_in_every_language_and_records_prove_it(
     response = visitor.post(
         "/fr/consent/",
         {"action": "decline", "next": "/fr/", "shown": shown},
-        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+        headers=SAME_ORIGIN,
     )
     assert response.status_code == 303
     record = ConsentRecord.objects.get()

@@ -16,16 +16,16 @@ import pytest
 from consent import conf
 from consent.decisions import ip_hash
 from consent.models import ConsentRecord
+from tests.conftest import SAME_ORIGIN
 from tests.servers import TemporarySite, free_port
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
-ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
 MESSAGE = "Too many cookie choices were sent from your network in a short time"
 
 
 def decide(client, address, as_json=False, headers=None, **extra):
-    headers = {**ORIGIN, **(headers or {})}
+    headers = {**SAME_ORIGIN, **(headers or {})}
     if as_json:
         return client.post(
             "/consent/", json.dumps({"action": "decline"}), content_type="application/json",

@@ -12,7 +12,6 @@ How each cross-server test fails when its shared part is made per process is in 
 README's production section ("What is shared, and how the tests prove it").
 """
 
-import datetime
 import hashlib
 import json
 import re
@@ -265,9 +264,7 @@ def test_backup_and_restore_into_an_empty_database_and_bucket(topology):
     assert again.returncode != 0 and "not empty" in again.stderr
 
 
-# -- faults under load ------------------------------------------------------------------
-
-FIGURES = {}
+# -- faults under load (bench/faults.py prints their figures) -----------------------------
 
 
 def test_app_server_killed_mid_load_costs_visitors_no_get(topology):
@@ -279,7 +276,6 @@ def test_app_server_killed_mid_load_costs_visitors_no_get(topology):
         result = run_wrk(topology.url("/"), seconds=10, during=kill_a)
     finally:
         topology.start_app(0)
-    FIGURES["app server killed"] = result
     assert result["requests"] > 100
     # No visitor gets an error page: nginx retries every GET the dead server did not
     # answer. The one thing it cannot retry is a response already being passed on when
@@ -309,11 +305,10 @@ def test_redis_stopped_pages_served_consent_recorded_health_says_cache_error(top
         assert status == 503 and json.loads(body)["cache"] == "error"
     finally:
         topology.start_redis()
-    recovery = wait_until(lambda: fetch(topology.url("/healthz"))[0] == 200, 30)
+    wait_until(lambda: fetch(topology.url("/healthz"))[0] == 200, 30)
     # Both servers recovered by themselves (no restart).
     assert fetch(topology.app_url(0, "/healthz"))[0] == 200
     assert fetch(topology.app_url(1, "/healthz"))[0] == 200
-    FIGURES["redis stopped"] = {**result, "recovery_seconds": recovery}
     logs = topology.log("app0") + topology.log("app1")
     assert "Cache (Redis) does not answer" in logs and "Cache (Redis) answers again" in logs
 
@@ -323,7 +318,7 @@ def test_postgresql_restart_cached_pages_served_consent_posts_get_a_clear_503(to
         assert fetch(topology.url("/"))[0] == 200  # cached in Redis by both servers
     records = database_count(topology, "consent_consentrecord")
     topology.stop_postgres()
-    acknowledged = refused = 0
+    acknowledged = 0
     try:
         for _ in range(5):
             status, headers, _ = fetch(topology.url("/"))
@@ -333,7 +328,6 @@ def test_postgresql_restart_cached_pages_served_consent_posts_get_a_clear_503(to
             assert status == 503, data
             assert "database" in data["error"] and "nothing was saved" in data["error"]
             assert headers.get("retry-after")
-            refused += 1
         status, _, body = fetch(topology.url("/healthz"))
         assert status == 503 and json.loads(body)["database"] == "error"
         # Those 503s are answers, not failed servers: nginx keeps serving cached pages.
@@ -342,7 +336,6 @@ def test_postgresql_restart_cached_pages_served_consent_posts_get_a_clear_503(to
             assert status == 200 and headers.get("x-page-cache") == "hit"
     finally:
         topology.start_postgres()
-    started = time.monotonic()
 
     def consent_recorded_again():
         nonlocal acknowledged
@@ -350,14 +343,10 @@ def test_postgresql_restart_cached_pages_served_consent_posts_get_a_clear_503(to
         acknowledged += status == 200
         return status == 200
 
-    recovery = wait_until(consent_recorded_again, 30)
+    wait_until(consent_recorded_again, 30)
     assert database_count(topology, "consent_consentrecord") == records + acknowledged
     verify = topology.manage("verify_consent_records", check=False)
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    FIGURES["postgresql restarted"] = {
-        "refused": refused, "acknowledged": acknowledged, "recovery_seconds": recovery,
-        "seconds_since_start": time.monotonic() - started,
-    }
 
 
 def test_slow_clients_do_not_stop_other_visitors(topology):
@@ -372,7 +361,6 @@ def test_slow_clients_do_not_stop_other_visitors(topology):
             durations.append(time.monotonic() - started)
             assert status == 200
         assert max(durations) < 2, durations
-        FIGURES["slowloris"] = {"slowest_seconds": max(durations)}
     finally:
         slow.stop()
 
@@ -406,12 +394,3 @@ def test_s3_stopped_pages_load_and_an_upload_fails_clearly_saving_nothing(topolo
         assert database_count(topology, "publications_publication", "title_en = 'Must not be saved'") == 0
     finally:
         topology.start_s3(create_bucket=True)
-
-
-def test_figures(topology, capsys):
-    """Prints the figures of the fault tests above (run with -s to see them)."""
-    with capsys.disabled():
-        print("\nFault figures:", datetime.datetime.now(datetime.UTC).isoformat())
-        for name, figures in FIGURES.items():
-            shown = {k: v for k, v in figures.items() if k != "output"}
-            print(f"  {name}: {shown}")

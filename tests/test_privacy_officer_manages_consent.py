@@ -8,18 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from consent.models import ConsentRecord, PolicyVersion, Purpose, PurposeNotRemovable
-from tests.conftest import in_english_columns
+from tests.conftest import ANALYTICS_URL, SAME_ORIGIN, in_english_columns
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
-ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
-ANALYTICS_URL = "https://stats.example.org/script.js"
-
-
-@pytest.fixture
-def analytics(settings):
-    settings.ANALYTICS_SCRIPT_URL = ANALYTICS_URL
-    settings.ANALYTICS_SITE_ID = "7"
 
 
 def signed_in_browser(user):
@@ -31,7 +23,7 @@ def signed_in_browser(user):
 
 def decide(visitor, action, gpc=False, **purposes):
     data = {"action": action, **{f"purpose-{slug}": on for slug, on in purposes.items()}}
-    headers = {**ORIGIN, **({"Sec-GPC": "1"} if gpc else {})}
+    headers = {**SAME_ORIGIN, **({"Sec-GPC": "1"} if gpc else {})}
     return visitor.post("/consent/", data, headers=headers)
 
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import STAFF_PASSWORD
 from tests.servers import TemporarySite
 
 EXPECTED_CSP = {
@@ -115,7 +116,7 @@ def test_editor_uses_the_admin_in_chromium_without_any_csp_violation(
     visit("/publication/existing-publication/")
     visit("/admin/login/")
     page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site content")).to_be_visible()
     for path in ("/admin/", "/admin/publications/publication/", "/admin/publications/sitecontent/"):

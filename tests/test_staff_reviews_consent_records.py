@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from consent import chain
 from consent.models import ConsentRecord, Purpose
+from tests.conftest import SAME_ORIGIN, STAFF_PASSWORD
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
-PASSWORD = "correct horse battery staple"
 
 
 def record(consent_id=None, action="custom", version=1, analytics=False, days_ago=0,
@@ -40,12 +40,12 @@ def record(consent_id=None, action="custom", version=1, analytics=False, days_ag
 @pytest.fixture
 def officer_client(client, django_user_model):
     """A staff member holding the dedicated consent permissions (e.g. the privacy officer)."""
-    user = django_user_model.objects.create_user("officer", password=PASSWORD, is_staff=True)
+    user = django_user_model.objects.create_user("officer", password=STAFF_PASSWORD, is_staff=True)
     user.user_permissions.add(
         Permission.objects.get(codename="view_consentrecord"),
         Permission.objects.get(codename="view_consent_overview"),
     )
-    client.login(username="officer", password=PASSWORD)
+    client.login(username="officer", password=STAFF_PASSWORD)
     return client
 
 
@@ -100,9 +100,9 @@ def test_selected_records_export_as_csv(officer_client):
 
 
 def test_viewing_records_alone_does_not_allow_the_export_or_overview(client, django_user_model):
-    user = django_user_model.objects.create_user("auditor", password=PASSWORD, is_staff=True)
+    user = django_user_model.objects.create_user("auditor", password=STAFF_PASSWORD, is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_consentrecord"))
-    client.login(username="auditor", password=PASSWORD)
+    client.login(username="auditor", password=STAFF_PASSWORD)
     entry = record()
     page = client.get("/admin/consent/consentrecord/")
     assert page.status_code == 200 and b"export_csv" not in page.content
@@ -264,8 +264,7 @@ def test_csv_export_keeps_visitor_text_from_becoming_a_formula(officer_client, c
     response = client.post(
         "/consent/", urlencode({"action": "decline", "next": "/"}),
         content_type="application/x-www-form-urlencoded",
-        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin",
-                 "User-Agent": attack},
+        headers={**SAME_ORIGIN, "User-Agent": attack},
     )
     assert response.status_code == 303
     entry = ConsentRecord.objects.get()

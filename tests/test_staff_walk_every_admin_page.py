@@ -14,10 +14,10 @@ from django.test import Client
 from django.urls import reverse
 
 from publications.seed import load_seed_content
+from tests.conftest import SAME_ORIGIN, STAFF_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
 PAGES = ("changelist", "add", "change", "history")
 FULL = dict.fromkeys(PAGES, 200)
 # Read-only admins: the records are proof, never added through the site.
@@ -84,7 +84,7 @@ def seeded(consent_seed, django_user_model):
         "/consent/",
         urlencode({"action": "decline", "next": "/"}),
         content_type="application/x-www-form-urlencoded",
-        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+        headers=SAME_ORIGIN,
     )
     assert response.status_code == 303
     # django-axes records it: its attempts then have a row to open.
@@ -97,9 +97,9 @@ def seeded(consent_seed, django_user_model):
 
 def user_for(role, django_user_model):
     if role == "superuser":
-        return django_user_model.objects.create_superuser("admin", password=PASSWORD)
+        return django_user_model.objects.create_superuser("admin", password=STAFF_PASSWORD)
     user = django_user_model.objects.create_user(
-        role.replace(" ", "-"), password=PASSWORD, is_staff=True
+        role.replace(" ", "-"), password=STAFF_PASSWORD, is_staff=True
     )
     # Both groups are kept in sync after every migrate (publications.editors and
     # consent.privacy_officers).
@@ -139,7 +139,7 @@ def test_each_role_opens_exactly_its_admin_pages_and_none_fails(seeded, django_u
 
     client = Client(raise_request_exception=False)
     user = user_for(role, django_user_model)
-    assert client.login(username=user.get_username(), password=PASSWORD)
+    assert client.login(username=user.get_username(), password=STAFF_PASSWORD)
     home = client.get("/admin/")
     assert home.status_code == 200
 

@@ -11,10 +11,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from consent.models import ConsentRecord, ShownTexts
+from tests.conftest import SAME_ORIGIN
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
-SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
 
 
 def form(client, data, headers=SAME_ORIGIN, **extra):

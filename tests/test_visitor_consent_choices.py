@@ -17,29 +17,22 @@ from django.utils import timezone
 from consent import chain
 from consent.models import ConsentRecord, PolicyVersion, ShownTexts
 from consent.state import COOKIE_SALT, page_variant
+from tests.conftest import ANALYTICS_URL, SAME_ORIGIN
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
-ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
-ANALYTICS_URL = "https://stats.example.org/script.js"
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 
 def post(client, data=None, as_json=False, headers=None, **extra):
     """Post as the site's pages do: a urlencoded form, or JSON from consent.js."""
-    headers = {**ORIGIN, **(headers or {})}
+    headers = {**SAME_ORIGIN, **(headers or {})}
     if as_json:
         headers["Accept"] = "application/json"
         body, content_type = json.dumps(data), "application/json"
     else:
         body, content_type = urlencode(data or {}), "application/x-www-form-urlencoded"
     return client.post("/consent/", body, content_type=content_type, headers=headers, **extra)
-
-
-@pytest.fixture
-def analytics(settings):
-    settings.ANALYTICS_SCRIPT_URL = ANALYTICS_URL
-    settings.ANALYTICS_SITE_ID = "7"
 
 
 def test_visitor_declines_and_the_refusal_is_recorded(client, analytics):

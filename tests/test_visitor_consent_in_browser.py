@@ -1,6 +1,5 @@
 """A visitor decides about cookies in real Chromium, with JavaScript on and off."""
 
-import copy
 import re
 
 import pytest
@@ -8,22 +7,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from consent.models import ConsentRecord, PolicyVersion
+from tests.conftest import ANALYTICS_URL
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
 
-ANALYTICS_URL = "https://stats.example.org/script.js"
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 OFF = {"functional": True, "embeds": False, "analytics": False}
-
-
-@pytest.fixture
-def analytics(settings):
-    settings.ANALYTICS_SCRIPT_URL = ANALYTICS_URL
-    settings.ANALYTICS_SITE_ID = "3"
-    # As settings.py does when ANALYTICS_SCRIPT_URL is configured: the CSP allows its origin.
-    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
-    policy["DIRECTIVES"]["script-src"].append("https://stats.example.org")
-    settings.CONTENT_SECURITY_POLICY = policy
 
 
 @pytest.fixture(params=["js", "no-js"])

@@ -7,27 +7,20 @@ locking problems); on PostgreSQL it uses pytest-django's threaded live server.
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-PROJECT = Path(__file__).resolve().parent.parent
+from tests.servers import PROJECT, free_port
+
 POSTS = 200
 THREADS = 16
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def post_decision(base_url, number):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from publications.models import Publication, PublicationDocument
+from tests.conftest import STAFF_PASSWORD
 from tests.test_editor_manages_content import pdf_bytes, publication_form, with_document
 
 pytestmark = pytest.mark.django_db
@@ -116,8 +117,8 @@ def test_drafts_and_scheduled_publications_are_staff_previews_only(
     client = Client()
 
     assert client.get(url).status_code == 404
-    django_user_model.objects.create_user(username="reader", password="a long password 123")
-    client.login(username="reader", password="a long password 123")
+    django_user_model.objects.create_user(username="reader", password=STAFF_PASSWORD)
+    client.login(username="reader", password=STAFF_PASSWORD)
     assert client.get(url).status_code == 404, "a signed-in non-staff user saw a draft"
 
     response = editor_client.get(url)

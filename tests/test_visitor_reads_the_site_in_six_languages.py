@@ -16,11 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from consent import chain
 from consent.export import jsonl_lines
 from consent.models import ConsentRecord, ShownTexts
+from tests.conftest import SAME_ORIGIN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("consent_seed")]
 
 PREFIXES = {"en": "", "fr": "/fr", "es": "/es", "ru": "/ru", "zh-hans": "/zh-hans", "ar": "/ar"}
-ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_declining_in_french_records_french_texts_and_counts_everywhere(client):
     shown = shown_fingerprint(client, "/fr")
     assert shown != shown_fingerprint(client, "")
     response = client.post(
-        "/fr/consent/", {"action": "decline", "next": "/fr/", "shown": shown}, headers=ORIGIN
+        "/fr/consent/", {"action": "decline", "next": "/fr/", "shown": shown}, headers=SAME_ORIGIN
     )
     assert response.status_code == 303
     assert response["Location"] == "/fr/"
@@ -191,11 +191,11 @@ def test_declining_in_french_records_french_texts_and_counts_everywhere(client):
 
 def test_a_refused_choice_is_explained_in_the_pages_language(client):
     response = client.post(
-        "/ar/consent/", {"action": "fly"}, headers={**ORIGIN, "Accept": "application/json"}
+        "/ar/consent/", {"action": "fly"}, headers={**SAME_ORIGIN, "Accept": "application/json"}
     )
     assert response.status_code == 400
     assert response.json()["error"] == "إجراء غير معروف: اختر accept أو decline أو save أو grant."
-    response = client.post("/zh-hans/consent/", {"action": "fly"}, headers=ORIGIN)
+    response = client.post("/zh-hans/consent/", {"action": "fly"}, headers=SAME_ORIGIN)
     assert "您的选择未能保存" in response.content.decode()
 
 

@@ -18,9 +18,9 @@ import uuid
 
 from PIL import Image
 
+from tests.conftest import STAFF_PASSWORD
 from tests.servers import TemporarySite, free_port
 
-PASSWORD = "correct horse battery staple"
 # No visitor waits longer than this for a consent decision. A decision takes ~20-100 ms on
 # this 2-core machine even under load; the bound leaves room for a busy machine (CPU
 # shared with Pillow and other test runs) but is well below what a visitor waited when
@@ -108,7 +108,7 @@ def test_consent_decisions_are_answered_promptly_while_an_editor_saves_a_20_mb_c
     site.manage(
         "shell", "-c",
         "from django.contrib.auth.models import User; "
-        f"User.objects.create_superuser('editor', 'editor@example.org', {PASSWORD!r})",
+        f"User.objects.create_superuser('editor', 'editor@example.org', {STAFF_PASSWORD!r})",
     )
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -121,7 +121,7 @@ def test_consent_decisions_are_answered_promptly_while_an_editor_saves_a_20_mb_c
             editor,
             base_url + "/admin/login/?next=/admin/",
             urllib.parse.urlencode(
-                {"csrfmiddlewaretoken": token, "username": "editor", "password": PASSWORD}
+                {"csrfmiddlewaretoken": token, "username": "editor", "password": STAFF_PASSWORD}
             ).encode(),
             "application/x-www-form-urlencoded",
         )

@@ -12,12 +12,11 @@ from django.utils import timezone
 from consent.models import PolicyVersion, Purpose
 from publications.models import Publication
 from publications.seed import load_seed_content
-from tests.conftest import in_english_columns
+from tests.conftest import SAME_ORIGIN, in_english_columns
 from tests.servers import TemporarySite, free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("consent_seed")]
 
-ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
 
 
 def decide(client, **choices):
@@ -25,7 +24,7 @@ def decide(client, **choices):
     data.update({f"purpose-{slug}": "on" for slug, on in choices.items() if on})
     shown = client.get("/privacy/").content.decode().split('name="shown" value="')[1]
     data["shown"] = shown.split('"')[0]
-    response = client.post("/consent/", data, headers=ORIGIN)
+    response = client.post("/consent/", data, headers=SAME_ORIGIN)
     assert response.status_code == 303, response.content.decode()
     return client
 

@@ -1,0 +1,160 @@
+"""Running the project as real processes on 127.0.0.1: free ports, an environment that
+inherits none of the project's variables from the caller, and a throwaway production-like
+site in a temporary folder (its own SQLite database, media and collected static files,
+`manage.py` commands, Gunicorn with the project's gunicorn.conf.py).
+
+The one home of these helpers: deploy/topology.py, the tests (through tests/servers.py)
+and the benchmarks in bench/ all use them. Deployment code never imports the test suite.
+"""
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+# Variables this project reads: a test site never inherits them from the caller by accident.
+PROJECT_VARIABLES = {
+    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL", "CACHE_URL",
+    "MEDIA_ROOT", "MEDIA_STORAGE", "STATIC_ROOT", "BACKUP_DIR", "ADMIN_URL",
+    "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE", "GUNICORN_BIND", "WEB_CONCURRENCY", "DJANGO_SETTINGS_MODULE",
+    "TRUSTED_PROXY_COUNT", "CONSENT_RATE_LIMIT", "SENTRY_DSN",
+    # Set by tests/conftest.py for Playwright; never in a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it), so that
+    test suites and benchmarks running side by side on one machine never collide."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def read_env_file(path):
+    """The KEY=VALUE lines of a .env file (comments and blank lines skipped)."""
+    values = {}
+    for line in Path(path).read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def generated_secret_key():
+    return secrets.token_urlsafe(50)
+
+
+def environment_without_project_variables():
+    """The caller's environment minus every variable this project reads."""
+    return {key: value for key, value in os.environ.items() if key not in PROJECT_VARIABLES}
+
+
+class TemporarySite:
+    """A site whose database, media, static files and backups live in `folder`."""
+
+    def __init__(self, folder, **variables):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.database = self.folder / "db.sqlite3"
+        self.env = environment_without_project_variables()
+        self.env.update(
+            DEBUG="false",
+            SECRET_KEY=generated_secret_key(),
+            DATABASE_URL=f"sqlite:///{self.database}",
+            MEDIA_ROOT=str(self.folder / "media"),
+            STATIC_ROOT=str(self.folder / "static"),
+            BACKUP_DIR=str(self.folder / "backups"),
+        )
+        # Keep the caller's cache (Redis in CI's second run) unless told otherwise.
+        if "CACHE_URL" in os.environ:
+            self.env["CACHE_URL"] = os.environ["CACHE_URL"]
+        self.env.update({key: str(value) for key, value in variables.items()})
+
+    def manage(self, *arguments, check=True, timeout=120):
+        result = subprocess.run(
+            [PYTHON, "manage.py", *arguments],
+            cwd=PROJECT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"manage.py {' '.join(arguments)} failed ({result.returncode}):\n{result.stderr}"
+            )
+        return result
+
+    def prepare(self, seed=True, static=True):
+        self.manage("migrate", "--noinput", "-v0")
+        if seed:
+            self.manage("load_seed_content")
+        if static:
+            self.manage("collectstatic", "--noinput", "-v0")
+        return self
+
+    @contextlib.contextmanager
+    def gunicorn(self, port, workers=2, host_header=None, headers=None, log=None, errors=None):
+        """Serve the site with gunicorn.conf.py on 127.0.0.1:port until the block ends.
+
+        Its output goes to `log` (default: gunicorn.log in the folder); its standard error
+        goes there too unless `errors` names a file of its own.
+        """
+        if not GUNICORN.exists():
+            raise AssertionError(f"Gunicorn is not installed at {GUNICORN}.")
+        env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
+        output = open(log or self.folder / "gunicorn.log", "ab")
+        error_output = open(errors, "ab") if errors else None
+        process = subprocess.Popen(
+            [str(GUNICORN)],
+            cwd=PROJECT,
+            env=env,
+            stdout=output,
+            stderr=error_output or subprocess.STDOUT,
+        )
+        try:
+            self._wait_until_serving(process, port, host_header, headers or {})
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            output.close()
+            if error_output:
+                error_output.close()
+
+    def _wait_until_serving(self, process, port, host_header, headers):
+        deadline = time.monotonic() + 30
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers=headers)
+        if host_header:
+            request.add_header("Host", host_header)
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                log = (self.folder / "gunicorn.log").read_text(errors="replace")
+                raise AssertionError(f"Gunicorn stopped (exit {process.returncode}):\n{log[-3000:]}")
+            try:
+                with urllib.request.urlopen(request, timeout=2):
+                    return
+            except urllib.error.HTTPError:
+                return  # it answers; what it answers is for the caller to check
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+        raise AssertionError(f"Gunicorn did not answer on port {port} within 30 s.")
