@@ -9,10 +9,11 @@ from django.utils import translation
 
 from consent.models import ConsentRecord, PolicyVersion
 from publications.models import PublicationDocument
+from tests.conftest import SAME_ORIGIN
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("consent_seed")]
 
-ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+
 
 
 def page(client, path):
@@ -82,8 +83,8 @@ def test_arabic_says_two_with_the_dual_and_names_the_skip_link_and_about(client,
 
 def test_the_history_names_past_decisions_not_buttons(client):
     shown = page(client, "/ru/privacy/").split('name="shown" value="')[1].split('"')[0]
-    client.post("/ru/consent/", {"action": "accept", "next": "/ru/privacy/", "shown": shown}, headers=ORIGIN)
-    client.post("/ru/consent/", {"action": "decline", "next": "/ru/privacy/", "shown": shown}, headers=ORIGIN)
+    client.post("/ru/consent/", {"action": "accept", "next": "/ru/privacy/", "shown": shown}, headers=SAME_ORIGIN)
+    client.post("/ru/consent/", {"action": "decline", "next": "/ru/privacy/", "shown": shown}, headers=SAME_ORIGIN)
     russian = page(client, "/ru/privacy/")
     # The button still says "Принять все"; the history says what was decided.
     assert "Приняты все" in russian and "Отзыв согласия" in russian
