@@ -2,11 +2,13 @@
 
 Rows are read as plain tuples in chunks (no model instances), so an export runs at the
 speed of the database. CSV cells are made safe for spreadsheets (`spreadsheet_safe`): the
-user agent and path come from the visitor.
+user agent and path come from the visitor, and a spreadsheet may split the file on another
+separator than the comma (Excel with a French or German list separator splits on `;`).
 """
 
 import csv
 import json
+import re
 
 from .bulkread import StoredChoices, stored_rows, utc_time, uuid_text
 
@@ -17,20 +19,36 @@ FIELDS = [
 CHUNK = 2000
 # A spreadsheet reads a cell starting with one of these as a formula (or strips the
 # character and then does): OWASP's list for CSV injection.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r")
-# The cells holding stored text (the others are numbers, or text this module formats:
-# times, ids, JSON), checked per row without a function call each.
-STORED_TEXT = [FIELDS.index(name) for name in (
-    "action", "path", "user_agent", "ip_hash", "texts_fingerprint", "language", "prev_hash",
-    "record_hash",
-)]
+FORMULA_TRIGGERS = "=+-@\t\r"
+# Where a spreadsheet may start a cell: the start of the text, or after any separator it
+# may split on (`,` `;` tab `|`), whatever this file's own separator is. Spaces and quotes
+# may come between (`x; "=1"` is a formula once split on `;`). And such a reader must never
+# see a quote right after a separator (one in the text, or this file's own closing quote
+# after a text that ends with a separator): it would open a quoted cell that runs on past
+# the end of the row, into the next one.
+# (The comma is this file's own separator: a reader splitting on it pairs the quotes.)
+_TRIGGER = rf"[\s\"']*[{re.escape(FORMULA_TRIGGERS)}]"
+_FORMULA_START = re.compile(
+    rf"^(?={_TRIGGER}|\s*\")|(?<=,)(?={_TRIGGER})|(?<=[;\t|])(?={_TRIGGER}|\s*\"|\s*$)"
+)
+_SUSPECT = frozenset(FORMULA_TRIGGERS + "\n\"")
+_SEPARATORS = frozenset(";\t|")
 
 
 def spreadsheet_safe(value):
-    """The cell as text a spreadsheet shows as text (OWASP: prefix a single quote)."""
-    if isinstance(value, str) and value[:1] in FORMULA_TRIGGERS:
-        return "'" + value
-    return value
+    """The cell as text a spreadsheet shows as text, whichever separator it splits on.
+
+    OWASP's advice: a single quote before anything a spreadsheet could read as a formula, at
+    the cell's start and after every place where a spreadsheet might start a cell.
+    """
+    if not isinstance(value, str) or (
+        _SUSPECT.isdisjoint(value) and value.rstrip()[-1:] not in _SEPARATORS
+    ):
+        return value  # nothing can become a formula (the common case)
+    # A line break inside a cell starts a new row for a reader that splits on another
+    # separator (its quotes no longer pair up): shown as the two characters \r or \n.
+    value = value.replace("\r", "\\r").replace("\n", "\\n")
+    return _FORMULA_START.sub("'", value)
 
 
 def _rows(queryset, choices):
@@ -51,16 +69,13 @@ class _Line:
 
 
 def csv_lines(queryset):
-    """The header, then one CSV line per record; every text cell spreadsheet-safe."""
-    writer = csv.writer(_Line())
+    """The header, then one CSV line per record; every cell quoted (a separator inside a
+    cell stays inside it) and every text cell spreadsheet-safe."""
+    writer = csv.writer(_Line(), quoting=csv.QUOTE_ALL)
     yield writer.writerow(FIELDS)
     as_text = StoredChoices(lambda choices: json.dumps(choices, sort_keys=True))
     for row in _rows(queryset, as_text):
-        cells = list(row)
-        for index in STORED_TEXT:
-            if cells[index][:1] in FORMULA_TRIGGERS:
-                cells[index] = spreadsheet_safe(cells[index])
-        yield writer.writerow(cells)
+        yield writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
 def jsonl_lines(queryset):

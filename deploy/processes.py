@@ -30,7 +30,8 @@ PROJECT_VARIABLES = {
     "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE", "GUNICORN_BIND", "WEB_CONCURRENCY", "DJANGO_SETTINGS_MODULE",
-    "TRUSTED_PROXY_COUNT", "CONSENT_RATE_LIMIT", "SENTRY_DSN",
+    "TRUSTED_PROXY_COUNT", "CONSENT_RATE_LIMIT", "SENTRY_DSN", "BACKUP_SIGNING_KEY",
+    "PENDING_UPLOADS_DIR",
     # Set by tests/conftest.py for Playwright; never in a deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
@@ -79,6 +80,8 @@ class TemporarySite:
             MEDIA_ROOT=str(self.folder / "media"),
             STATIC_ROOT=str(self.folder / "static"),
             BACKUP_DIR=str(self.folder / "backups"),
+            BACKUP_SIGNING_KEY=generated_secret_key(),
+            PENDING_UPLOADS_DIR=str(self.folder / "pending-uploads"),
         )
         # Keep the caller's cache (Redis in CI's second run) unless told otherwise.
         if "CACHE_URL" in os.environ:

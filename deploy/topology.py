@@ -140,6 +140,7 @@ class Topology:
             AWS_SECRET_ACCESS_KEY=S3_KEY,
             STATIC_ROOT=str(self.folder / "static"),
             BACKUP_DIR=str(self.folder / "backups"),
+            BACKUP_SIGNING_KEY=generated_secret_key(),
             # nginx is the one proxy in front: it writes X-Forwarded-For and -Proto.
             TRUSTED_PROXY_COUNT="1",
             GUNICORN_FORWARDED_ALLOW_IPS="127.0.0.1",

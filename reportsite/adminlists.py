@@ -3,7 +3,11 @@
 Django turns most bad filter values into its "invalid lookup" answer (a redirect to the
 unfiltered list with `?e=1`), but its date hierarchy builds dates from the query string
 and lets some escape: `?<field>__year=9999` (no year 10000) or `…&__month=12` (past the
-last date) raise ValueError or OverflowError. And PostgreSQL refuses text holding a NUL
+last date) raise ValueError or OverflowError. So do lookups that are not filters at all,
+typed into the address: `?created_at__year=99999`, `=0` or `=-1` (a year Python's dates
+cannot hold) pass Django's checks and fail only when the query is turned into SQL, while
+the page renders; the change list compiles its query at once (and, for lookups typed
+into the address, asks the database once) so that they are a bad address too. And PostgreSQL refuses text holding a NUL
 character, so a search or filter value with `%00` would fail in the database. Apps give
 their admins `SafeFilterAdmin`.
 """
@@ -11,15 +15,40 @@ their admins `SafeFilterAdmin`.
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import DatabaseError, transaction
 from django.http import HttpResponseBadRequest
 
 
 class SafeFilterChangeList(ChangeList):
     def get_filters(self, request):
         try:
-            return super().get_filters(request)
+            filters = super().get_filters(request)
         except (ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
+        # Lookups typed into the address that no list filter declares (`?created_at__year=`).
+        self.typed_lookups = filters[2]
+        return filters
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        try:
+            # Date bounds (`__year`) and other lookup values are converted here, not in
+            # filter(): a value no date can hold is found now, not while rendering.
+            queryset.query.get_compiler(queryset.db).as_sql()
+        except (EmptyResultSet, FullResultSet):
+            pass  # a query that matches nothing or everything is a sound one
+        except (ValueError, OverflowError, TypeError, IndexError) as error:
+            raise IncorrectLookupParameters(error) from error
+        if self.typed_lookups:
+            # What only the database finds (an integer too large for it, a `__range` of
+            # the wrong length): asked once, in a savepoint, before the page is built.
+            try:
+                with transaction.atomic(using=queryset.db):
+                    queryset.exists()
+            except (DatabaseError, ValueError, OverflowError, TypeError, IndexError) as error:
+                raise IncorrectLookupParameters(error) from error
+        return queryset
 
 
 class SafeFilterAdmin(admin.ModelAdmin):

@@ -3,9 +3,17 @@ restore makes before it writes anything.
 
 An archive (`reportsite-backup-<UTC time>.tar.gz`) holds:
     manifest.json   format, creation time, and the SHA-256 of every other member
+    manifest.hmac   the manifest's HMAC-SHA256 under BACKUP_SIGNING_KEY
     db.sqlite3      a consistent copy made with SQLite's online backup API, or
     db.pgdump       PostgreSQL's `pg_dump --format=custom` (one consistent snapshot)
     media/...       the media folder, or every object of the media bucket (MEDIA_STORAGE=s3)
+
+Only the operator can read an archive (0600, in a 0700 folder), and nobody without the
+signing key can make one that `restore` accepts: the hashes alone prove an archive intact,
+not that it is ours (anyone can edit the database and recompute them), so the manifest is
+signed with a key kept apart from SECRET_KEY, and a restore checks the signature before
+anything else. Throw-away tables (sessions, login attempts under way, database caches) are
+left empty in the copy: a session key read from an archive would open the admin.
 
 The database is copied first, in one step of the online backup API: SQLite holds a read
 transaction for the copy, so it is one consistent state while the site goes on serving
@@ -24,6 +32,7 @@ and a file is always stored before a row names it.
 
 import datetime
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -34,8 +43,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2  # 1: unsigned archives (before BACKUP_SIGNING_KEY), refused by restore
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.hmac"
 DATABASE = "db.sqlite3"
 PG_DATABASE = "db.pgdump"
 MEDIA = "media"
@@ -44,6 +54,50 @@ CHUNK = 1024 * 1024
 
 class BackupError(Exception):
     """A backup or restore that cannot be done; the message says why, for the operator."""
+
+
+NO_KEY = (
+    "BACKUP_SIGNING_KEY is not set: archives are signed with it, and only archives signed "
+    "with it are restored. Set it in the environment (or .env) to a long random value, "
+    "different from SECRET_KEY, and keep a copy with the backups' owner (not next to the "
+    "archives): python -c \"import secrets; print(secrets.token_urlsafe(50))\". "
+    "Nothing was written."
+)
+
+
+def signing_key(key, secret_key):
+    """The configured BACKUP_SIGNING_KEY as bytes, or a BackupError saying what to do."""
+    if not key:
+        raise BackupError(NO_KEY)
+    if key == secret_key:
+        raise BackupError(
+            "BACKUP_SIGNING_KEY is the same as SECRET_KEY: give backups a key of their own, "
+            "so that rotating one never invalidates (or forges) the other. Nothing was written."
+        )
+    return key.encode()
+
+
+def sign(key, manifest):
+    return hmac.new(key, manifest, hashlib.sha256).hexdigest()
+
+
+def throwaway_tables():
+    """Tables whose rows are of no use after a restore and dangerous in a copy: sessions
+    (a session key is a login), django-axes' attempts under way, database caches."""
+    from django.apps import apps
+    from django.conf import settings
+
+    tables = []
+    for label in ("sessions.Session", "axes.AccessAttempt", "axes.AccessAttemptExpiration"):
+        try:
+            tables.append(apps.get_model(label)._meta.db_table)
+        except LookupError:
+            pass  # app not installed
+    tables += [
+        cache["LOCATION"] for cache in settings.CACHES.values()
+        if cache["BACKEND"].endswith("db.DatabaseCache")
+    ]
+    return sorted(tables)
 
 
 def sqlite_path(database_settings):
@@ -62,6 +116,16 @@ def sqlite_path(database_settings):
     if not path.is_file():
         raise BackupError(f"The database file {path} does not exist.")
     return path
+
+
+def private_folder(path):
+    """Create `path` (and parents) for the operator alone (0700); returns whether it was new."""
+    path = Path(path)
+    created = not path.exists()
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if created:
+        path.chmod(0o700)  # whatever the umask
+    return created
 
 
 def _postgres_command(program, database_settings, *arguments):
@@ -87,10 +151,12 @@ def _run(command, env, what):
     return result.stdout
 
 
-def dump_postgres(database_settings, destination):
-    """One consistent snapshot of the live PostgreSQL database (pg_dump, custom format)."""
+def dump_postgres(database_settings, destination, throwaway=()):
+    """One consistent snapshot of the live PostgreSQL database (pg_dump, custom format),
+    with the throw-away tables' definitions but not their rows."""
     command, env = _postgres_command(
-        "pg_dump", database_settings, "--format=custom", f"--file={destination}"
+        "pg_dump", database_settings, "--format=custom", f"--file={destination}",
+        *(f"--exclude-table-data={table}" for table in throwaway),
     )
     _run(command, env, "pg_dump")
 
@@ -115,8 +181,9 @@ def storage_names(storage, folder=""):
     return sorted(names)
 
 
-def copy_database(source, destination):
-    """Copy a live SQLite database consistently (online backup API) into a single file."""
+def copy_database(source, destination, throwaway=()):
+    """Copy a live SQLite database consistently (online backup API) into a single file,
+    the throw-away tables emptied (their old pages overwritten, then the file compacted)."""
     source_connection = sqlite3.connect(f"file:{source}?mode=rw", uri=True, timeout=30)
     try:
         target_connection = sqlite3.connect(destination)
@@ -125,6 +192,16 @@ def copy_database(source, destination):
             source_connection.backup(target_connection, pages=-1)
             # A self-contained file: no -wal/-shm companions needed to read it.
             target_connection.execute("PRAGMA journal_mode=DELETE")
+            existing = {row[0] for row in target_connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            )}
+            throwaway = [table for table in throwaway if table in existing]
+            if throwaway:
+                target_connection.execute("PRAGMA secure_delete=ON")
+                for table in throwaway:
+                    target_connection.execute(f'DELETE FROM "{table}"')
+                target_connection.commit()
+                target_connection.execute("VACUUM")
         finally:
             target_connection.close()
     finally:
@@ -177,7 +254,7 @@ def _add_file(archive, path, name):
     with open(path, "rb") as file:
         stat = os.fstat(file.fileno())
         info = tarfile.TarInfo(name)
-        info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o644
+        info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o600
         reader = _HashingReader(file, stat.st_size)
         archive.addfile(info, reader)
     return reader.sha256.hexdigest()
@@ -194,31 +271,34 @@ def _archive_path(backup_dir, now):
 
 def _add_bytes(archive, data, name):
     info = tarfile.TarInfo(name)
-    info.size, info.mtime, info.mode = len(data), int(datetime.datetime.now().timestamp()), 0o644
+    info.size, info.mtime, info.mode = len(data), int(datetime.datetime.now().timestamp()), 0o600
     archive.addfile(info, io.BytesIO(data))
     return hashlib.sha256(data).hexdigest()
 
 
-def create_backup(database, media_root, backup_dir, media_storage=None, postgres=None):
-    """Write a dated archive of the database and the media.
+def create_backup(database, media_root, backup_dir, key, media_storage=None, postgres=None,
+                  throwaway=()):
+    """Write a dated archive of the database and the media, signed with `key` (bytes).
 
     The database is the SQLite file `database`, or with `postgres` (Django's settings of a
-    PostgreSQL database) a pg_dump of it. Media come from the folder `media_root` or, when
-    that is None, from `media_storage` (the S3 bucket), or are left out when both are None.
-    Returns the archive's path and the {name: sha256} of its files.
+    PostgreSQL database) a pg_dump of it; the `throwaway` tables are left empty. Media come
+    from the folder `media_root` or, when that is None, from `media_storage` (the S3
+    bucket), or are left out when both are None. Returns the archive's path and the
+    {name: sha256} of its files.
     """
     backup_dir = Path(backup_dir)
-    created = not backup_dir.exists()
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    created = private_folder(backup_dir)
     try:
-        return _write_archive(database, media_root, backup_dir, media_storage, postgres)
+        return _write_archive(
+            database, media_root, backup_dir, key, media_storage, postgres, throwaway
+        )
     except BaseException:
         if created and not any(backup_dir.iterdir()):
             backup_dir.rmdir()  # a failed first backup leaves nothing behind
         raise
 
 
-def _write_archive(database, media_root, backup_dir, media_storage, postgres):
+def _write_archive(database, media_root, backup_dir, key, media_storage, postgres, throwaway):
     now = datetime.datetime.now(datetime.UTC)
     archive_path = _archive_path(backup_dir, now)
     partial = archive_path.with_name(archive_path.name + ".partial")
@@ -227,14 +307,17 @@ def _write_archive(database, media_root, backup_dir, media_storage, postgres):
     with tempfile.TemporaryDirectory(dir=backup_dir) as work:
         copy = Path(work) / database_member
         if postgres:
-            dump_postgres(postgres, copy)
+            dump_postgres(postgres, copy, throwaway)
             problem = postgres_dump_problem(copy)
             if problem:
                 raise BackupError(f"The database dump cannot be read back: {problem}")
         else:
-            copy_database(database, copy)
+            copy_database(database, copy, throwaway)
         try:
-            with tarfile.open(partial, "w:gz") as archive:
+            # For the operator alone from its first byte, whatever the umask.
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as output, \
+                    tarfile.open(fileobj=output, mode="w:gz") as archive:
                 files[database_member] = _add_file(archive, copy, database_member)
                 if media_root is not None and Path(media_root).is_dir():
                     for path in sorted(Path(media_root).rglob("*")):
@@ -252,9 +335,10 @@ def _write_archive(database, media_root, backup_dir, media_storage, postgres):
                 manifest = json.dumps(
                     {"format": FORMAT, "created": now.isoformat(), "files": files}, indent=1
                 ).encode()
-                info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mtime = len(manifest), int(now.timestamp())
-                archive.addfile(info, io.BytesIO(manifest))
+                for name, data in ((MANIFEST, manifest), (SIGNATURE, sign(key, manifest).encode())):
+                    info = tarfile.TarInfo(name)
+                    info.size, info.mtime, info.mode = len(data), int(now.timestamp()), 0o600
+                    archive.addfile(info, io.BytesIO(data))
             # Only a complete archive ever carries the final name.
             os.replace(partial, archive_path)
         finally:
@@ -270,10 +354,11 @@ def _sha256(path):
     return digest.hexdigest()
 
 
-def unpack_and_verify(archive_path, into):
+def unpack_and_verify(archive_path, into, key):
     """Unpack an archive into the empty folder `into` and check it; return its manifest.
 
-    Raises BackupError when it is not a complete, unaltered reportsite backup.
+    Raises BackupError when it is not a complete, unaltered reportsite backup signed with
+    `key` (bytes).
     """
     archive_path, into = Path(archive_path), Path(into)
     if not archive_path.is_file():
@@ -293,15 +378,33 @@ def unpack_and_verify(archive_path, into):
     except (tarfile.TarError, OSError, EOFError) as error:
         raise BackupError(f"{archive_path.name} is not a readable backup archive: {error}")
     try:
-        manifest = json.loads((into / MANIFEST).read_text())
+        manifest_bytes = (into / MANIFEST).read_bytes()
+        manifest = json.loads(manifest_bytes)
         files = manifest["files"]
     except (OSError, ValueError, KeyError, TypeError):
         raise BackupError(f"{archive_path.name} has no valid {MANIFEST}: not a reportsite backup.")
+    # Nothing in the archive is trusted before its signature is: the hashes in the
+    # manifest prove nothing when whoever altered a file could recompute them.
+    try:
+        signature = (into / SIGNATURE).read_text().strip()
+    except (OSError, ValueError):
+        if manifest.get("format") == 1:
+            raise BackupError(
+                f"{archive_path.name} is not signed (made before backups were signed with "
+                "BACKUP_SIGNING_KEY): its content cannot be told from a forgery, so it is "
+                "not restored. Make a new backup."
+            )
+        raise BackupError(f"{archive_path.name} has no signature ({SIGNATURE}): not restored.")
+    if not hmac.compare_digest(signature, sign(key, manifest_bytes)):
+        raise BackupError(
+            f"{archive_path.name} does not carry a valid signature: it was altered after it "
+            "was written, or signed with another BACKUP_SIGNING_KEY. Not restored."
+        )
     if manifest.get("format") != FORMAT:
         raise BackupError(f"Unknown backup format {manifest.get('format')!r} (expected {FORMAT}).")
     present = {
         path.relative_to(into).as_posix() for path in into.rglob("*") if path.is_file()
-    } - {MANIFEST}
+    } - {MANIFEST, SIGNATURE}
     if (DATABASE in files) == (PG_DATABASE in files):
         raise BackupError("The archive holds no database copy (or two).")
     if present != set(files):
@@ -321,7 +424,7 @@ def unpack_and_verify(archive_path, into):
     return manifest
 
 
-def restore_backup(archive_path, target):
+def restore_backup(archive_path, target, key):
     """Check an archive completely, then restore it into `target` (a new or empty folder).
 
     Nothing is written to `target` unless every check passes. Returns the manifest.
@@ -332,13 +435,14 @@ def restore_backup(archive_path, target):
     target.parent.mkdir(parents=True, exist_ok=True)
     # Unpacked next to the target, so that the final move is a rename on the same disk.
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".restore-") as work:
-        manifest = unpack_and_verify(archive_path, work)
+        manifest = unpack_and_verify(archive_path, work, key)
         if DATABASE not in manifest["files"]:
             raise BackupError(
                 "This archive holds a PostgreSQL dump: restore it into an empty database and "
                 "media storage with --into-configured. Nothing was written."
             )
-        target.mkdir(exist_ok=True)
+        target.mkdir(exist_ok=True, mode=0o700)
+        (Path(work) / DATABASE).chmod(0o600)
         os.replace(Path(work) / DATABASE, target / DATABASE)
         if (Path(work) / MEDIA).is_dir():
             os.replace(Path(work) / MEDIA, target / MEDIA)
@@ -347,20 +451,19 @@ def restore_backup(archive_path, target):
     return manifest
 
 
-def check_backup(archive_path):
+def check_backup(archive_path, key):
     """Check an archive without restoring it; returns its manifest."""
     with tempfile.TemporaryDirectory() as work:
-        return unpack_and_verify(archive_path, work)
+        return unpack_and_verify(archive_path, work, key)
 
 
-
-def restore_into_configured(archive_path, database_settings, connection, media_storage):
+def restore_into_configured(archive_path, database_settings, connection, media_storage, key):
     """Check an archive of PostgreSQL and media completely, then restore it into the
     configured database and media storage, which must both be empty. Returns the manifest.
     """
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        manifest = unpack_and_verify(archive_path, work)
+        manifest = unpack_and_verify(archive_path, work, key)
         if PG_DATABASE not in manifest["files"]:
             raise BackupError(
                 "This archive holds a SQLite database: restore it with --target. Nothing was written."

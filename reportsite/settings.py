@@ -144,6 +144,9 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with the database file (and its -wal, -shm) readable by the site's
+    # own user alone: it holds password hashes and sessions (reportsite.private_sqlite3).
+    DATABASES["default"]["ENGINE"] = "reportsite.private_sqlite3"
     # Many concurrent writers (consent records) on one file: readers never block the
     # writer (WAL), writers queue at BEGIN instead of failing mid-transaction with
     # "database is locked" (IMMEDIATE), and wait up to 20 s for their turn.
@@ -279,6 +282,9 @@ else:
 
 # Where `manage.py backup` writes its archives; relative paths are taken from the project folder.
 BACKUP_DIR = BASE_DIR / env.str("BACKUP_DIR", default="backups")
+# Key of the archives' signatures (HMAC-SHA256 of the manifest), distinct from SECRET_KEY:
+# `backup` refuses to write and `restore` to read without it (reportsite.backups).
+BACKUP_SIGNING_KEY = env.str("BACKUP_SIGNING_KEY", default="")
 
 STORAGES = {
     "default": _media_storage,

@@ -12,7 +12,7 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.servers import PROJECT, PYTHON, TemporarySite
+from tests.servers import PROJECT, PYTHON, TemporarySite, generated_secret_key
 
 # Two threads insert rows through the ORM, one committed row at a time, until told to stop.
 WRITER = """
@@ -121,9 +121,19 @@ def test_backup_taken_under_writes_restores_every_committed_row_and_the_media(tm
     assert covers.strip() == "[True, True, True]"
 
 
+# The key the module's archive is signed with, and the one this process restores with.
+KEY = generated_secret_key()
+
+
+@pytest.fixture(autouse=True)
+def backup_signing_key(settings):
+    settings.BACKUP_SIGNING_KEY = KEY
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    site = TemporarySite(tmp_path_factory.mktemp("site")).prepare(static=False)
+    site = TemporarySite(tmp_path_factory.mktemp("site"), BACKUP_SIGNING_KEY=KEY)
+    site.prepare(static=False)
     site.manage("backup")
     [archive] = (site.folder / "backups").glob("*.tar.gz")
     return archive

@@ -22,7 +22,9 @@ def production_values():
     """The example's settings; the key, folders and address are the temporary site's own."""
     values = read_env_file(PRODUCTION_EXAMPLE)
     assert values["SECRET_KEY"] == "", "the example must not ship a usable secret key"
-    for own in ("SECRET_KEY", "MEDIA_ROOT", "STATIC_ROOT", "BACKUP_DIR", "GUNICORN_BIND"):
+    assert values["BACKUP_SIGNING_KEY"] == "", "nor a usable backup signing key"
+    for own in ("SECRET_KEY", "BACKUP_SIGNING_KEY", "MEDIA_ROOT", "STATIC_ROOT", "BACKUP_DIR",
+                "GUNICORN_BIND"):
         values.pop(own, None)
     assert "DATABASE_URL" not in values  # the example keeps the embedded default
     return values
@@ -102,11 +104,12 @@ def test_every_setting_read_from_the_environment_is_documented():
         read |= set(re.findall(pattern, (PROJECT / source).read_text()))
     assert {"DEBUG", "SECRET_KEY", "CACHE_URL", "ADMIN_URL", "GUNICORN_BIND"} <= read
     example = (PROJECT / ".env.example").read_text()
-    readme = (PROJECT / "README.md").read_text()
+    # The README's table, or the operators' notes in docs/ it leads to.
+    notes = "".join(path.read_text() for path in [PROJECT / "README.md", *PROJECT.glob("docs/*.md")])
     undocumented = sorted(
-        name for name in read if not re.search(rf"\b{name}\b", example) or f"`{name}`" not in readme
+        name for name in read if not re.search(rf"\b{name}\b", example) or f"`{name}`" not in notes
     )
-    assert undocumented == [], "document these in .env.example and the README's table"
+    assert undocumented == [], "document these in .env.example and the README's table (or docs/)"
 
 
 @pytest.mark.parametrize(

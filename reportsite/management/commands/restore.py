@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
@@ -11,13 +12,15 @@ from reportsite.backups import (
     check_backup,
     restore_backup,
     restore_into_configured,
+    signing_key,
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Check a backup archive (manifest hashes, SQLite integrity) and restore its database "
-        "and media into a new or empty folder. Nothing is written unless every check passes."
+        "Check a backup archive (its signature under BACKUP_SIGNING_KEY, manifest hashes, "
+        "SQLite integrity) and restore its database and media into a new or empty folder. "
+        "Nothing is written unless every check passes."
     )
 
     def add_arguments(self, parser):
@@ -35,20 +38,24 @@ class Command(BaseCommand):
 
     def handle(self, *args, archive, target=None, check_only=False, into_configured=False, **options):
         try:
+            key = signing_key(settings.BACKUP_SIGNING_KEY, settings.SECRET_KEY)
             if check_only:
-                manifest = check_backup(archive)
+                manifest = check_backup(archive, key)
             elif into_configured:
                 connection = connections["default"]
                 manifest = restore_into_configured(
-                    archive, connection.settings_dict, connection, default_storage
+                    archive, connection.settings_dict, connection, default_storage, key
                 )
             else:
-                manifest = restore_backup(archive, target)
+                manifest = restore_backup(archive, target, key)
         except BackupError as error:
             raise CommandError(str(error))
         count = len(manifest["files"]) - 1
         target = Path(target).resolve() if target else None
-        summary = f"backup of {manifest['created']}: database (integrity ok) and {count} media files"
+        summary = (
+            f"backup of {manifest['created']}: signature valid, database (integrity ok) and "
+            f"{count} media files"
+        )
         if check_only:
             self.stdout.write(self.style.SUCCESS(f"Archive is complete and intact: {summary}."))
             return
