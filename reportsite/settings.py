@@ -174,6 +174,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
             "retry": Retry(NoBackoff(), 1),
         }
     )
+    # Rate-limit counters (reportsite.counters) in the same Redis under keys of their own,
+    # apart from the pages; without Redis they are counted in the database.
+    CACHES["counters"] = {**CACHES["default"], "KEY_PREFIX": "counters"}
 
 # Public pages are cached whole for anonymous visitors, per consent state (reportsite.pagecache).
 # PAGE_CACHE_SECONDS=0 turns it off. With the local-memory cache each worker keeps its own
