@@ -172,6 +172,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
             # One immediate retry (a pooled connection broken by a Redis restart), not
             # redis-py's default backoff, which holds every request ~4 s while Redis is away.
             "retry": Retry(NoBackoff(), 1),
+            # Signed before pickling, verified before unpickling: a value someone else wrote
+            # to Redis is refused, never run.
+            "serializer": "reportsite.rediscache.SignedPickleSerializer",
         }
     )
     # Rate-limit counters (reportsite.counters) in the same Redis under keys of their own,
