@@ -16,8 +16,8 @@ passes on what the environment gives (see .env.example); nothing else needs sett
   hash covers) may post per period (s, m, h or d; e.g. "300/5m"). Beyond it: HTTP 429
   with Retry-After, and nothing recorded. Empty turns the limit off (in the environment:
   ``CONSENT_RATE_LIMIT=off``; an empty variable keeps the default). Counted by
-  django-ratelimit in its cache (its RATELIMIT_USE_CACHE, Django's "default" cache unless
-  set): Redis when several workers or servers must share the count.
+  reportsite.counters apart from the page cache: in Redis when CACHE_URL is Redis (every
+  server shares the count), else in the database (every worker of the server shares it).
 - ``ANALYTICS_SCRIPT_URL``, ``ANALYTICS_SITE_ID`` (""): the analytics script loaded for
   visitors who allowed analytics (off while the URL is empty).
 - ``EMBED_FRAME_ORIGINS`` (YouTube's privacy-enhanced and Vimeo's player origins): the

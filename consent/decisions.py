@@ -16,7 +16,6 @@ address behind trusted proxies) may post CONSENT_RATE_LIMIT decisions per period
 
 import ipaddress
 import json
-import logging
 import uuid
 
 from django.core.exceptions import TooManyFieldsSent
@@ -25,8 +24,8 @@ from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, gettext, pgettext
-from django_ratelimit.core import get_usage
 
+from reportsite import counters
 from reportsite.client_address import client_ip
 
 from . import chain, conf
@@ -38,7 +37,6 @@ ACTIONS = {"accept", "decline", "save", "grant"}
 TRUE_VALUES = {"on", "1", "true", "yes"}
 FALSE_VALUES = {"off", "0", "false", "no"}
 
-logger = logging.getLogger(__name__)
 
 
 class BadDecision(Exception):
@@ -193,32 +191,29 @@ def ip_hash(address):
     ).hexdigest()
 
 
-def _network_of_request(group, request):
-    # django-ratelimit stores only a hash of this in the cache key.
-    return client_network(client_ip(request)) or "unknown"
+PERIOD_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate):
+    """(events, seconds) of a rate such as "60/m" or "300/5m" (checked at start-up)."""
+    events, _, period = rate.partition("/")
+    return int(events), int(period[:-1] or 1) * PERIOD_UNITS[period[-1]]
 
 
 def wait_before_next(request):
     """Seconds this client's network must wait before its next decision (0: go ahead).
 
-    Counts the request. django-ratelimit keeps the count in the cache (fixed windows, an
-    atomic add-then-increment), so every worker and server sharing that cache (Redis) shares
-    the count. If the cache cannot count, decisions are let through: withdrawing consent
-    must never depend on the cache being up.
+    Counts the request in reportsite.counters (fixed windows, apart from the page cache, so
+    that no page traffic can reset them, and shared by every worker and server). If nothing
+    can count, decisions are let through: withdrawing consent must never depend on it.
     """
     rate = conf.CONSENT_RATE_LIMIT
     if not rate:
         return 0
-    try:
-        usage = get_usage(
-            request, group="consent.decide", key=_network_of_request, rate=rate, increment=True
-        )
-    except Exception:  # the cache server is unreachable (e.g. redis.ConnectionError)
-        logger.warning("Consent rate limit not counted: the cache failed.", exc_info=True)
-        return 0
-    if usage is None or usage["time_left"] < 0 or not usage["should_limit"]:
-        return 0
-    return max(1, usage["time_left"])
+    allowed, period = parse_rate(rate)
+    network = client_network(client_ip(request)) or "unknown"
+    counted, seconds_left = counters.count("consent.decide", network, period)
+    return seconds_left if counted > allowed else 0
 
 
 def record(request, state, choices, action, path, shown):

@@ -10,6 +10,7 @@ from django.utils.http import is_same_domain, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from . import decisions
 from .models import ConsentRecord, SitePurpose
@@ -183,6 +184,7 @@ def decide(request):
 
 
 @never_cache
+@require_safe
 def policy(request):
     """The cookie policy, the visitor's settings, their consent id and their own history."""
     state = get_state(request)

@@ -19,6 +19,7 @@ import contextlib
 import glob
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -120,6 +121,8 @@ class Topology:
         self.database_url = (
             f"postgres://reportsite:topology@127.0.0.1:{self.ports['postgres']}/reportsite"
         )
+        # Redis asks for a password, as it must in production (reportsite.rediscache).
+        self.redis_password = secrets.token_urlsafe(24)
         self.env = environment_without_project_variables()
         self.env.update(
             DEBUG="false",
@@ -130,7 +133,7 @@ class Topology:
             SITE_URL=origin,
             CSRF_TRUSTED_ORIGINS=origin,
             DATABASE_URL=f"{self.database_url}?conn_max_age=60&conn_health_checks=true",
-            CACHE_URL=f"redis://127.0.0.1:{self.ports['redis']}/0",
+            CACHE_URL=f"redis://:{self.redis_password}@127.0.0.1:{self.ports['redis']}/0",
             MEDIA_STORAGE="s3",
             AWS_STORAGE_BUCKET_NAME=BUCKET,
             AWS_S3_ENDPOINT_URL=f"http://127.0.0.1:{self.ports['s3']}",
@@ -290,11 +293,17 @@ class Topology:
         process = self._spawn("redis", [
             redis, "--port", self.ports["redis"], "--bind", "127.0.0.1", "--save", "",
             "--appendonly", "no", "--dir", self.folder, "--daemonize", "no",
+            "--requirepass", self.redis_password,
         ])
-        cli = shutil.which("redis-cli")
-        _wait("Redis", lambda: subprocess.run(
-            [cli, "-p", str(self.ports["redis"]), "ping"], capture_output=True, text=True
-        ).stdout.strip() == "PONG", process, self.folder / "redis.log")
+        _wait("Redis", lambda: self.redis_cli("ping") == "PONG", process,
+              self.folder / "redis.log")
+
+    def redis_cli(self, *arguments):
+        """A redis-cli command on the topology's Redis (with its password); its output."""
+        return subprocess.run(
+            [shutil.which("redis-cli"), "-p", str(self.ports["redis"]), *map(str, arguments)],
+            capture_output=True, text=True, env={**os.environ, "REDISCLI_AUTH": self.redis_password},
+        ).stdout.strip()
 
     def stop_redis(self):
         self._stop_process("redis")

@@ -4,7 +4,7 @@ lists every language's pages) and robots.txt. The project mounts them without a 
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from reportsite.pagecache import public_page
+from reportsite.pagecache import Number, public_page
 
 from . import discovery
 
@@ -15,7 +15,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         # The sitemap view pages long sitemaps with ?p=.
-        public_page(sitemap, query=["p"], variants=False),
+        public_page(sitemap, query={"p": Number(minimum=1, default=1)}, variants=False),
         {"sitemaps": discovery.SITEMAPS},
         name="sitemap",
     ),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_lazy
 
-from reportsite.pagecache import public_page
+from reportsite.pagecache import Number, Text, public_page
 
 from .discovery import absolute, cover_card_image, organization_data, report_data
 from .models import PartnerOrganisation, Publication, SiteContent
@@ -62,14 +62,21 @@ def _index_url(kind="", year="", page=1):
     return f"{url}?{urlencode(query)}" if query else url
 
 
-@public_page(query=["kind", "year", "page"])
+@public_page(
+    query={
+        "kind": Text(),
+        "year": Number(minimum=1000, maximum=9999),
+        "page": Number(minimum=1, default=1),
+    }
+)
 def publication_index(request):
     """All visible publications, newest first, filtered by kind and year through links.
 
     A filter or page that cannot exist (unknown kind, a year without publications, a page
     number out of range or not a number) is a 404: such addresses have no page, and the
     page cache never stores one, so made-up addresses cannot crowd out the real pages.
-    Other query parameters (e.g. campaign tags) are ignored.
+    Another spelling of a real page (`page=01`, `kind=`) is redirected to it by
+    `public_page`. Other query parameters (e.g. campaign tags) are ignored.
     """
     kind = request.GET.get("kind", "")
     year = request.GET.get("year", "")

@@ -14,9 +14,15 @@ the cache as well. That works because nothing on a public page is personal:
   share one copy. Pages that show nothing of the visitor (feed, sitemap, robots.txt) say
   `public_page(variants=False)` and are stored once.
 - the URL in the key is the path plus only the query parameters the page declares it uses
-  (`public_page(query=[...])`); the view sees only those too, so tracking tags (utm_*,
+  (`public_page(query={...})`); the view sees only those too, so tracking tags (utm_*,
   fbclid) and any other unknown parameters neither create new entries nor cost a render,
   and a flood of junk query strings cannot push the real pages out of the cache.
+- each declared parameter has one canonical spelling (see `Number` and `Text`): another
+  spelling of the same value (`page=01`, `page=%2B1`, an Arabic-Indic digit, a repeated
+  `kind=a&kind=a`, an empty `kind=`, `page=1` where the first page has no parameter) is a
+  301 to the canonical address, and a value that means nothing (`page=x`, two different
+  `kind`s) a 404; neither is stored. So the entries a flood can add are bounded by the
+  real pages × variants.
 
 Who is never served from (or stored in) the cache: anyone with a session cookie (editors
 and staff, whose draft previews are private), any method but GET and HEAD (a HEAD is
@@ -47,7 +53,14 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+    QueryDict,
+)
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.encoding import escape_uri_path
@@ -133,21 +146,80 @@ def register_variant(name, variant_of_request, vary_on_headers=()):
     _variant_sources[name] = (variant_of_request, tuple(vary_on_headers))
 
 
+class Text:
+    """A query parameter whose value is used as sent; empty means absent (`?kind=`)."""
+
+    def canonical(self, value):
+        """The canonical spelling of `value`, "" when the address leaves the parameter
+        out, or None when the value means nothing (the page is a 404)."""
+        return value
+
+
+class Number:
+    """A whole number from `minimum` to `maximum`, written in ASCII digits without sign or
+    leading zeros; `default` (e.g. page 1) is written by leaving the parameter out.
+
+    Other spellings Python's int() reads as the same number (`01`, `+1`, ` 1`, `١`) are
+    redirected to the canonical one; anything else, or a number out of range, is a 404.
+    """
+
+    def __init__(self, minimum=None, maximum=None, default=None):
+        self.minimum, self.maximum, self.default = minimum, maximum, default
+
+    def canonical(self, value):
+        if not value:
+            return ""
+        if len(value) > 40:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            return None
+        if (self.minimum is not None and number < self.minimum) or (
+            self.maximum is not None and number > self.maximum
+        ):
+            return None
+        return "" if number == self.default else str(number)
+
+
+class NotCanonical(Exception):
+    """The query names a page by another spelling (`pairs` is the canonical query) or, with
+    `pairs` None, names no page at all."""
+
+    def __init__(self, pairs):
+        super().__init__(pairs)
+        self.pairs = pairs
+
+
 def public_page(view=None, *, query=(), variants=True):
     """Mark a view's responses as the same for every visitor in one set of variants.
 
-    `query` names the query parameters the page reads; the view sees only those (the others
-    are dropped from `request.GET` and the query string), so the cache can key on them alone.
+    `query` declares the query parameters the page reads: {name: Number(...) or Text()}
+    (a list of names means Text for each). The view sees only those (the others are dropped
+    from `request.GET` and the query string), so the cache can key on them alone, and only
+    in their canonical spelling (others are redirected, or a 404, before the view runs).
+    Only GET and HEAD are answered; any other method is a 405.
     `variants=False`: the page shows nothing that depends on the visitor (feeds, sitemaps),
-    so one copy serves everyone. Use as `@public_page` or `@public_page(query=["page"])`.
+    so one copy serves everyone. Use as `@public_page` or
+    `@public_page(query={"page": Number(minimum=1, default=1)})`.
     """
     if view is None:
         return lambda view: public_page(view, query=query, variants=variants)
-    used = frozenset(query)
+    used = query if isinstance(query, dict) else {name: Text() for name in query}
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        _keep_only_used_query(request, used)
+        if request.method not in ("GET", "HEAD"):
+            response = HttpResponseNotAllowed(["GET", "HEAD"])
+            response.content = b"Method not allowed: this page answers GET and HEAD.\n"
+            response["Content-Type"] = "text/plain; charset=utf-8"
+            return response
+        try:
+            _keep_only_used_query(request, used)
+        except NotCanonical as refused:
+            if refused.pairs is None:
+                raise Http404("There is no page at this address.") from None
+            return _redirect_to(request, refused.pairs)
         response = view(request, *args, **kwargs)
         response.public_page = True
         return response
@@ -158,10 +230,36 @@ def public_page(view=None, *, query=(), variants=True):
     return wrapper
 
 
+def _redirect_to(request, pairs):
+    location = escape_uri_path(request.path)
+    if pairs:
+        location += "?" + urlencode(pairs)
+    response = HttpResponsePermanentRedirect(location)
+    # A query string's spellings are countless: redirects are answered, never stored.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _used_query(request, used):
-    """The query parameters in `used`, sorted by name (same-name values keep their order)."""
-    pairs = [(name, value) for name, values in request.GET.lists() if name in used for value in values]
-    return sorted(pairs, key=lambda pair: pair[0])
+    """The declared query parameters in their canonical spelling, sorted by name; raises
+    NotCanonical when the request spells them otherwise."""
+    pairs = []
+    canonical = True
+    for name, values in request.GET.lists():
+        if name not in used:
+            continue
+        spellings = {used[name].canonical(value) for value in values}
+        if None in spellings or len(spellings) > 1:
+            raise NotCanonical(None)
+        (spelling,) = spellings
+        if len(values) > 1 or spelling != values[0] or not spelling:
+            canonical = False
+        if spelling:
+            pairs.append((name, spelling))
+    pairs.sort()
+    if not canonical:
+        raise NotCanonical(pairs)
+    return pairs
 
 
 def _keep_only_used_query(request, used):
@@ -265,7 +363,11 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         # A refused Host header must stay a 400, even for a page that is cached.
         request.get_host()
-        key = _key(request, current_generation(), _variants(request, view), view)
+        try:
+            key = _key(request, current_generation(), _variants(request, view), view)
+        except NotCanonical:
+            # Another spelling, or no page: the view redirects or refuses; nothing is stored.
+            return self.get_response(request)
         entry = cache().get(key)
         if entry is not None:
             return _answer(request, entry)

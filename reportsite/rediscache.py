@@ -8,16 +8,63 @@ process says so once in the log when Redis stops answering and once when it answ
 and `/healthz` reports `cache: error` meanwhile. No restart is needed: each call tries
 Redis again (connection attempts time out after CACHE_REDIS_TIMEOUT seconds).
 
+Nothing read from Redis can run code: Django's Redis cache unpickles what it reads, and
+unpickling runs whatever the bytes say, so anyone who can write to Redis could run commands
+in every worker. Values are signed (HMAC-SHA256 with a key derived from SECRET_KEY, which
+every app server shares) before they are written, and a value whose signature does not
+verify is never unpickled: it counts as a miss and the log says which key held it
+(SignedPickleSerializer). Whole numbers stay plain, as Django stores them, for Redis's
+atomic INCR; a number can be read, never run. Redis should also have a password
+(`requirepass`, given in CACHE_URL as redis://:password@host:port/db); a system check
+warns in production when CACHE_URL has none.
+
 Selected by settings.py for `CACHE_URL=redis://...`.
 """
 
+import hashlib
+import hmac
 import logging
+import pickle
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisSerializer
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+SIGNATURE_BYTES = 32
+
+
+class ForgedCacheValue(Exception):
+    """A value in Redis that this site did not write (or that was changed)."""
+
+
+class SignedPickleSerializer(RedisSerializer):
+    """Pickles only what it signed: `signature + pickle`, verified before any unpickling."""
+
+    def __init__(self, protocol=None):
+        super().__init__(protocol)
+        secret = settings.SECRET_KEY.encode()
+        self.key = hashlib.sha256(b"reportsite.rediscache.values\0" + secret).digest()
+
+    def _signature(self, payload):
+        return hmac.new(self.key, payload, hashlib.sha256).digest()
+
+    def dumps(self, obj):
+        if type(obj) is int:  # plain, for INCR (as Django's own serializer does)
+            return obj
+        payload = pickle.dumps(obj, self.protocol)
+        return self._signature(payload) + payload
+
+    def loads(self, data):
+        try:
+            return int(data)
+        except ValueError:
+            pass
+        signature, payload = data[:SIGNATURE_BYTES], data[SIGNATURE_BYTES:]
+        if not hmac.compare_digest(signature, self._signature(payload)):
+            raise ForgedCacheValue("a value without this site's signature")
+        return pickle.loads(payload)
 
 
 class DegradingRedisCache(RedisCache):
@@ -27,6 +74,13 @@ class DegradingRedisCache(RedisCache):
     def _call(self, fallback, operation, *arguments, **keywords):
         try:
             result = operation(*arguments, **keywords)
+        except ForgedCacheValue:
+            logger.error(
+                "Cache (Redis) holds a value this site did not sign, refused unread "
+                "(someone else can write to Redis: check its password): %s %r",
+                operation.__name__, arguments[0] if arguments else "",
+            )
+            return fallback
         except RedisError as error:
             if not DegradingRedisCache.failing:
                 DegradingRedisCache.failing = True

@@ -176,8 +176,14 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
             # One immediate retry (a pooled connection broken by a Redis restart), not
             # redis-py's default backoff, which holds every request ~4 s while Redis is away.
             "retry": Retry(NoBackoff(), 1),
+            # Signed before pickling, verified before unpickling: a value someone else wrote
+            # to Redis is refused, never run.
+            "serializer": "reportsite.rediscache.SignedPickleSerializer",
         }
     )
+    # Rate-limit counters (reportsite.counters) in the same Redis under keys of their own,
+    # apart from the pages; without Redis they are counted in the database.
+    CACHES["counters"] = {**CACHES["default"], "KEY_PREFIX": "counters"}
 
 # Public pages are cached whole for anonymous visitors, per consent state (reportsite.pagecache).
 # PAGE_CACHE_SECONDS=0 turns it off. With the local-memory cache each worker keeps its own

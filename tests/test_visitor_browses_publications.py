@@ -116,22 +116,25 @@ def test_visitor_pages_through_many_publications(client, make_publication):
         "year=20x5",
         "year=99999",
         "year=-2025",
-        "year=%D9%A2%D9%A0%D9%A2%D9%A5",  # 2025 in Arabic-Indic digits
+        "page=2&page=1",  # two pages at once
     ],
 )
 def test_impossible_filters_and_pages_are_a_clean_not_found(client, make_publication, query):
     for _ in range(PUBLICATIONS_PER_PAGE + 1):
         make_publication()
-    response = client.get(f"/publications/?{query}")
+    response = client.get(f"/publications/?{query}", follow=True)
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
 
 
-@pytest.mark.parametrize("query", ["page=", "page=2&page=1", "kind=&year=", "foo=bar&page=1", "%ff=%fe"])
+@pytest.mark.parametrize("query", ["page=", "kind=&year=", "foo=bar&page=1", "%ff=%fe"])
 def test_harmless_junk_in_the_query_string_shows_the_first_page(client, make_publication, query):
     make_publication(title="The only one")
-    response = client.get(f"/publications/?{query}")
+    # Empty or default parameters are another spelling of the first page's address: a
+    # redirect to it (reportsite.pagecache); unknown parameters are ignored.
+    response = client.get(f"/publications/?{query}", follow=True)
     assert response.status_code == 200
+    assert all(url == "/publications/" for url, _status in response.redirect_chain)
     assert titles(response.content.decode()) == ["The only one"]
 
 

@@ -108,3 +108,53 @@ def test_impossible_years_on_the_index_are_a_clean_not_found(query):
     response = Client().get(f"/publications/?{query}")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def real_page_addresses(public_addresses):
+    """Every address with a page of its own: each public route, and the index for each
+    kind and year that have publications and each of their pages."""
+    from urllib.parse import urlencode
+
+    from publications.views import PUBLICATIONS_PER_PAGE
+
+    published = Publication.objects.published()
+    kinds = ["", *published.order_by().values_list("kind", flat=True).distinct()]
+    years = ["", *(str(d.year) for d in published.dates("publication_date", "year"))]
+    addresses = set(public_addresses)
+    for kind in kinds:
+        for year in years:
+            selected = published.filter(**({"kind": kind} if kind else {}))
+            selected = selected.filter(**({"publication_date__year": year} if year else {}))
+            pages = max(1, -(-selected.count() // PUBLICATIONS_PER_PAGE))
+            for page in range(1, pages + 1):
+                query = {k: v for k, v in (("kind", kind), ("year", year)) if v}
+                if page > 1:
+                    query["page"] = page
+                addresses.add("/publications/" + (f"?{urlencode(sorted(query.items()))}" if query else ""))
+    return addresses
+
+
+@pytest.fixture
+def real_pages_stored(public_addresses):
+    """Every real page visited once by a new visitor: the cache holds exactly the bound."""
+    from tests.test_visitor_spells_an_address_another_way import stored_page_keys
+
+    for url in real_page_addresses(public_addresses):
+        Client().get(url)
+    return stored_page_keys()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(query=query_strings)
+def test_any_query_string_never_adds_a_cache_entry_beyond_the_real_pages(
+    public_addresses, real_pages_stored, query
+):
+    from tests.test_visitor_spells_an_address_another_way import stored_page_keys
+
+    for url in public_addresses:
+        Client().get(f"{url}?{query}")
+    assert stored_page_keys() <= real_pages_stored, f"?{query}"
