@@ -34,15 +34,15 @@ run: setup
 	@echo ""
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Browser tests drive Debian's Chromium, and the catalogue checks run gettext's msgfmt;
-# install them when we can, otherwise say what to do.
+# Browser tests drive Debian's Chromium, the catalogue checks run gettext's msgfmt and the
+# HTML checks run the Nu HTML Checker on Java; install them when we can, otherwise say what to do.
 chromium:
-	@test -x /usr/bin/chromium && command -v msgfmt >/dev/null || { \
+	@test -x /usr/bin/chromium && command -v msgfmt >/dev/null && command -v java >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium and gettext for the tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
+	    echo "Installing Debian's chromium, gettext and Java for the tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext default-jre-headless >/dev/null; \
 	  else \
-	    echo "The tests need Chromium at /usr/bin/chromium and gettext's msgfmt: install them with 'sudo apt-get install chromium gettext', then run make test again."; \
+	    echo "The tests need Chromium at /usr/bin/chromium, gettext's msgfmt and Java: install them with 'sudo apt-get install chromium gettext default-jre-headless', then run make test again."; \
 	    exit 1; \
 	  fi; }
 
