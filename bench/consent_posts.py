@@ -2,14 +2,19 @@
 """Consent decisions per second under Gunicorn, and whether every one became a record.
 
     .venv/bin/python bench/consent_posts.py [--posts 2000] [--concurrency 32]
+    .venv/bin/python bench/consent_posts.py --topology [--app-servers 1|2] [--seconds 15]
 
 Starts a temporary site (SQLite in WAL mode, seeded) served by Gunicorn with
-gunicorn.conf.py and 2 workers on 127.0.0.1, then sends --posts consent decisions through
+gunicorn.conf.py and 2 workers on 127.0.0.1 or, with --topology, the several-servers
+topology (deploy/topology.py: nginx in front of --app-servers Gunicorn servers on
+PostgreSQL and Redis) and posts through nginx, each connection from its own loopback
+address (visitors come from many addresses; nginx limits requests per address). It sends --posts consent decisions through
 the real form endpoint (`POST /consent/`, as a browser without JavaScript does: a form body,
 Origin and Sec-Fetch-Site headers), from --concurrency keep-alive connections, as new
 visitors (no cookie: each post is a new consent id). It prints decisions per second, the
 answers by status, the records written against the decisions sent, and the result of
-`manage.py verify_consent_records` (the hash chain must hold).
+`manage.py verify_consent_records` (the hash chain must hold). --seconds bounds the run:
+posting stops then, whatever is left of --posts.
 """
 
 import argparse
@@ -38,8 +43,13 @@ def main():
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers")
+    parser.add_argument("--seconds", type=float, default=20, help="stop posting after this")
+    parser.add_argument("--topology", action="store_true", help="nginx + PostgreSQL + Redis")
+    parser.add_argument("--app-servers", type=int, default=2, help="with --topology")
     options = parser.parse_args()
     options.port = options.port or free_port()
+    if options.topology:
+        return topology_run(options)
 
     with tempfile.TemporaryDirectory(prefix="reportsite-bench-") as folder:
         print("Preparing a temporary site (migrate, seed content, collectstatic)...", flush=True)
@@ -58,27 +68,60 @@ def main():
         )
         verify = site.manage("verify_consent_records", check=False)
 
+    report(f"Gunicorn, {options.workers} workers", options, statuses, seconds, records, verify)
+
+
+def topology_run(options):
+    from deploy.topology import Topology
+
+    print(f"Starting the topology with {options.app_servers} app servers...", flush=True)
+    with Topology(app_servers=options.app_servers, workers=options.workers,
+                  CONSENT_RATE_LIMIT=f"{options.posts * 10}/m") as topology:
+        origin = topology.url()
+        with urllib.request.urlopen(origin + "/", timeout=10) as response:
+            shown = re.search(r'name="shown" value="([^"]+)"', response.read().decode())[1]
+        statuses, seconds = send_posts(options, origin, shown, many_addresses=True)
+        records = int(topology.psql("SELECT count(*) FROM consent_consentrecord", "reportsite"))
+        verify = topology.manage("verify_consent_records", check=False)
+    report(
+        f"nginx + {options.app_servers} app server(s) × {options.workers} workers, PostgreSQL",
+        options, statuses, seconds, records, verify,
+    )
+
+
+def report(setup, options, statuses, seconds, records, verify):
     accepted = statuses.get(303, 0)
-    print(f"\nGunicorn, {options.workers} workers; {options.concurrency} concurrent connections")
-    print(f"decisions sent:        {options.posts}")
-    print(f"decisions per second:  {options.posts / seconds:.1f}")
-    print("answers:               " + ", ".join(f"{n} × {s}" for s, n in sorted(statuses.items())))
+    sent = sum(statuses.values())
+    print(f"\n{setup}; {options.concurrency} concurrent connections")
+    print(f"decisions sent:        {sent} in {seconds:.1f} s")
+    print(f"decisions per second:  {sent / seconds:.1f}")
+    print("answers:               " + ", ".join(f"{n} × {s}" for s, n in sorted(statuses.items(), key=str)))
     print(f"records written:       {records} (for {accepted} accepted decisions)")
     print(f"lost:                  {accepted - records}")
     print(f"chain:                 {(verify.stdout or verify.stderr).strip()}")
-    if records != accepted or accepted != options.posts or verify.returncode != 0:
+    if records != accepted or accepted != sent or verify.returncode != 0:
         sys.exit(1)
 
 
-def send_posts(options, origin, shown):
+def send_posts(options, origin, shown, many_addresses=False):
     host = urllib.parse.urlsplit(origin)
     local = threading.local()
     statuses = collections.Counter()
     lock = threading.Lock()
+    sources = []
 
     def post(number):
+        if time.perf_counter() > deadline:
+            return
         if not hasattr(local, "connection"):
-            local.connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+            if many_addresses and not hasattr(local, "source"):
+                with lock:
+                    local.source = f"127.0.{100 + len(sources)}.{1 + len(sources) % 200}"
+                    sources.append(local.source)
+            source = (local.source, 0) if many_addresses else None
+            local.connection = http.client.HTTPConnection(
+                host.hostname, host.port, timeout=30, source_address=source
+            )
         body = urllib.parse.urlencode(
             {"action": ACTIONS[number % len(ACTIONS)], "shown": shown, "next": "/"}
         )
@@ -100,6 +143,7 @@ def send_posts(options, origin, shown):
             statuses[status] += 1
 
     started = time.perf_counter()
+    deadline = started + options.seconds
     with concurrent.futures.ThreadPoolExecutor(options.concurrency) as pool:
         list(pool.map(post, range(options.posts)))
     return statuses, time.perf_counter() - started

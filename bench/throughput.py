@@ -5,16 +5,18 @@
 
 Starts what it needs on 127.0.0.1: a temporary site (SQLite seeded with the launch content,
 static files collected for WhiteNoise) served by Gunicorn with gunicorn.conf.py and 2
-workers, then loads it with `wrk` (32 connections) in one run: a static file served by
+workers, then loads it with `wrk` (32 connections, browser-like Accept-Encoding): a static file served by
 WhiteNoise, /healthz as the floor of any Django view on this middleware stack, the landing
 page for a new visitor (no cookies, so the banner is shown), the same with a tracking tag
 (`/?utm_source=x`, which must come from the same cached copy), and the landing page for a
 visitor who has decided (the script accepts the banner through the real consent form and
-sends the cookie it got on every request). It prints requests per second, p99
-latency and errors for each, and each one's ratio to the static file.
+sends the cookie it got on every request). Each target is measured between two runs of
+the static file, --repeats times; it prints the median and spread (min-max) of requests
+per second, p50/p99 latency, errors, and the ratio to the mean of the two static runs
+around it.
 
-On a 2-core machine wrk shares the CPU with the server: compare the ratio, measured in the
-same run, rather than absolute figures. Needs `wrk` (Debian/Ubuntu: apt-get install wrk).
+On a 2-core machine wrk shares the CPU with the server, and other processes take what they
+take: compare ratios, and a change only when it is larger than the spread. Needs `wrk` (Debian/Ubuntu: apt-get install wrk).
 """
 
 import argparse
@@ -22,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,13 +37,65 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.servers import TemporarySite, free_port  # noqa: E402
 
+# What a browser sends: pages and static files are measured as visitors receive them.
+BROWSER_ENCODINGS = "gzip, deflate, br"
 
-def run_wrk(url, duration, connections, threads, cookie=None):
-    command = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s", url]
+
+def run_wrk(url, duration, connections, threads, cookie=None, headers=None):
+    command = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{duration}s",
+               "--timeout", "10s", "-H", f"Accept-Encoding: {BROWSER_ENCODINGS}"]
     if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        command += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     return parse_wrk(output)
+
+
+def between_static_runs(measure_static, targets, repeats):
+    """Each target measured between two runs of the static file, `repeats` times.
+
+    `targets` is [(label, measure)], each `measure()` returning parse_wrk's dict. On a
+    shared machine the CPU other processes leave changes from second to second; a target's
+    ratio to the mean of the static runs just before and after it cancels most of that.
+    Returns {label: [result with "ratio", ...]} (the static file's own runs under "static").
+    """
+    results = {label: [] for label, _ in targets}
+    results["static"] = []
+    for _ in range(repeats):
+        before = measure_static()
+        results["static"].append({**before, "ratio": 1.0})
+        for label, measure in targets:
+            result = measure()
+            after = measure_static()
+            results["static"].append({**after, "ratio": 1.0})
+            result["ratio"] = result["rps"] / ((before["rps"] + after["rps"]) / 2)
+            results[label].append(result)
+            before = after
+    return results
+
+
+def summary(runs):
+    """Median and spread (min-max) of each figure over repeated runs."""
+    def median_spread(name):
+        values = sorted(run[name] for run in runs)
+        return statistics.median(values), values[0], values[-1]
+
+    return {name: median_spread(name) for name in ("rps", "p50_ms", "p99_ms", "ratio")} | {
+        "errors": sum(run["errors"] for run in runs)
+    }
+
+
+def print_summary(results, width=40):
+    print(f"{'target':<{width}} {'requests/s (min-max)':>24} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'errors':>6} {'ratio (min-max)':>18}")
+    for label, runs in results.items():
+        figures = summary(runs)
+        rps, p50, p99, ratio = (figures[name] for name in ("rps", "p50_ms", "p99_ms", "ratio"))
+        print(
+            f"{label:<{width}} {rps[0]:>9.0f} ({rps[1]:>6.0f}-{rps[2]:<6.0f}) {p50[0]:>7.2f} "
+            f"{p99[0]:>7.2f} {figures['errors']:>6} {ratio[0]:>6.2f} ({ratio[1]:.2f}-{ratio[2]:.2f})"
+        )
 
 
 def _milliseconds(value, unit):
@@ -50,6 +105,7 @@ def _milliseconds(value, unit):
 def parse_wrk(output):
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     sockets = re.search(
@@ -61,6 +117,7 @@ def parse_wrk(output):
     return {
         "requests": requests,
         "rps": rps,
+        "p50_ms": _milliseconds(*p50.groups()) if p50 else float("nan"),
         "p99_ms": _milliseconds(*p99.groups()) if p99 else float("nan"),
         "errors": errors,
     }
@@ -97,7 +154,8 @@ def decided_visitor_cookie(base, path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=None, help="default: a free port")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--duration", type=int, default=3, help="seconds per measurement")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each target")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers")
@@ -144,29 +202,35 @@ def main():
             flush=True,
         )
         idle_load = os.getloadavg()[0]
-        results = []
         with site.gunicorn(options.port, workers=options.workers):
             if not options.cookie:
                 targets[-1] = (*decided[:2], decided_visitor_cookie(base, options.path))
-            for label, path, cookie in targets:
-                run_wrk(base + path, 2, options.connections, options.threads, cookie)  # warm up
-                results.append((label, run_wrk(
-                    base + path, options.duration, options.connections, options.threads, cookie
-                )))
 
-    static_rps = results[0][1]["rps"]
+            def measure(path, cookie=None):
+                return lambda: run_wrk(
+                    base + path, options.duration, options.connections, options.threads, cookie
+                )
+
+            for _label, path, cookie in targets:
+                run_wrk(base + path, 1, options.connections, options.threads, cookie)  # warm up
+            static_label, static_path, _ = targets[0]
+            results = between_static_runs(
+                measure(static_path),
+                [(label, measure(path, cookie)) for label, path, cookie in targets[1:]],
+                options.repeats,
+            )
+    results = {static_label: results.pop("static"), **results}
+
     # wrk and Gunicorn themselves load the machine; what matters is the load before them.
     print(f"\nload average before the run: {idle_load:.2f} on {os.cpu_count()} cores")
     if idle_load > 0.5:
         print("(other processes were busy: they shared the CPU, so these figures are noisy)")
-    print(f"{'target':<36} {'requests/s':>11} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
-    for label, result in results:
-        print(
-            f"{label:<36} {result['rps']:>11.1f} {result['p99_ms']:>8.2f} "
-            f"{result['errors']:>7} {result['rps'] / static_rps:>6.2f}"
-        )
-    print("\nratio = requests/s of the target / requests/s of the static file, same server, same run")
-    if any(result["errors"] for _, result in results):
+    print_summary(results)
+    print(
+        f"\nmedian of {options.repeats} runs (min-max); ratio = requests/s of the target / mean "
+        "requests/s of the static file in the runs just before and after it"
+    )
+    if any(run["errors"] for runs in results.values() for run in runs):
         sys.exit(1)
 
 

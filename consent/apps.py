@@ -42,7 +42,9 @@ class ConsentConfig(AppConfig):
                 )
         # Public pages differ per visitor only in their consent state.
         pagecache.register_variant(
-            "consent", state.page_variant, vary_on_headers=("Cookie", "Sec-GPC")
+            "consent", state.page_variant, vary_on_headers=("Cookie", "Sec-GPC"),
+            # New visitors: the front server tells these apart by Sec-GPC alone.
+            header_values=("new", "new-gpc"),
         )
 
 

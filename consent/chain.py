@@ -113,8 +113,12 @@ def _locked_head():
 
 
 def append(records):
-    """Link unsaved records to the chain in the given order and save them, atomically."""
-    with transaction.atomic():
+    """Link unsaved records to the chain in the given order and save them, atomically.
+
+    Inside a caller's transaction no savepoint is made (two round trips less while the
+    head is locked): a failure here fails the caller's whole transaction anyway.
+    """
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         # Taken under the lock, so record time never goes backwards along the chain and
         # the oldest records are always a prefix of it (what purging relies on).

@@ -242,6 +242,8 @@ def record(request, state, choices, action, path, shown):
         # The page's language (its URL prefix): the texts above are in it.
         language=get_language(),
     )
+    # A new consent id has no earlier records (consent.summary need not look for them).
+    entry.first_of_visitor = not state.consent_id
     with transaction.atomic():
         ShownTexts.objects.get_or_create(fingerprint=fingerprint, defaults={"content": texts})
         chain.append([entry])

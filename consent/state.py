@@ -248,6 +248,15 @@ def get_state(request):
     return state
 
 
+def decided_variant(version, purposes, choices):
+    """The page variant of a visitor who decided `choices` under `version`."""
+    optional = sorted(
+        (purpose.slug, bool(choices.get(purpose.slug))) for purpose in purposes
+        if not purpose.always_on
+    )
+    return f"v{version.number}:" + ",".join(f"{slug}={int(on)}" for slug, on in optional)
+
+
 def page_variant(request):
     """The short, stable key of everything a page's rendering takes from consent.
 
@@ -277,11 +286,7 @@ def page_variant(request):
     state = get_state(request)
     if not state.decided:
         return "new-gpc" if state.gpc else "new"
-    choices = state.choices
-    optional = sorted(
-        (purpose.slug, choices[purpose.slug]) for purpose in state.purposes if not purpose.always_on
-    )
-    variant = f"v{state.version.number}:" + ",".join(f"{slug}={int(on)}" for slug, on in optional)
+    variant = decided_variant(state.version, state.purposes, state.choices)
     if len(_decided_variants) >= _DECIDED_VARIANTS_KEPT:
         _decided_variants.clear()
     _decided_variants[memo_key] = (variant, state.cookie["t"] + max_age_seconds())

@@ -96,7 +96,11 @@ def record_appended(records):
         for record in records:
             day = local_day(record.created_at)
             for language in (ALL_LANGUAGES, _language(record.language)):
-                previous = _previous_in_week(cursor, record, week_start(day), language)
+                # A visitor's first decision (a consent id made for it) has no earlier one:
+                # the launch-day case, spared two queries under the lock.
+                previous = None if getattr(record, "first_of_visitor", False) else (
+                    _previous_in_week(cursor, record, week_start(day), language)
+                )
                 if previous:
                     before_day, before_choices = previous
                     changes[(before_day, language)][0] -= 1

@@ -12,9 +12,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from reportsite import pagecache
+
 from . import decisions
 from .models import ConsentRecord, SitePurpose
-from .state import delete_cookie, fingerprint, get_state, purpose_name, set_cookie, shown_texts
+from .state import (
+    decided_variant,
+    delete_cookie,
+    fingerprint,
+    get_state,
+    max_age_seconds,
+    purpose_name,
+    set_cookie,
+    shown_texts,
+)
 
 SAFE_FETCH_SITES = {"same-origin", "none"}
 
@@ -179,6 +190,13 @@ def decide(request):
     else:
         response = HttpResponseRedirect(path, status=303)
     set_cookie(response, entry.consent_id, entry.policy_version, choices)
+    # Beside the signed cookie, the unsigned one that names the visitor's page variant for
+    # the front server (nginx cannot read signed cookies); pages still come from the
+    # signed one, which the app checks on every request (reportsite.pagecache).
+    variants = pagecache.variants_with(
+        request, consent=decided_variant(state.version, state.purposes, choices)
+    )
+    pagecache.set_variant_cookie(response, request, variants, max_age=max_age_seconds())
     add_never_cache_headers(response)
     return response
 

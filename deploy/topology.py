@@ -402,6 +402,11 @@ class Topology:
                 for port in self.ports["apps"]
             ),
             "STATIC_ROOT": str(self.folder / "static") + "/",
+            # The hosts the app allows; any other Host (or none) ends at nginx's default
+            # server, which answers only the health check.
+            "SERVER_NAMES": " ".join(self.env["ALLOWED_HOSTS"].split(",")),
+            "HEALTH_HOST": self.env["ALLOWED_HOSTS"].split(",")[0],
+            "ADMIN_PATH": "/" + self.env.get("ADMIN_URL", "admin/").strip("/") + "/",
         }
         text = NGINX_TEMPLATE.read_text()
         for name, value in values.items():

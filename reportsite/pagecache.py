@@ -39,16 +39,32 @@ The generation must be the same for every worker process: with a process-local c
 with a shared cache (Redis) it is a key in that cache, so all servers see it. Changes known
 in advance (a publication scheduled for later) limit an entry's lifetime through
 `register_expiry`.
+
+Compressed once: a stored page keeps its Brotli and gzip bodies, made when it is stored,
+and every answer is the body in the encoding the request accepts; no request for a cached
+page compresses anything (nginx passes an encoded response through untouched).
+
+The front cache (nginx, deploy/nginx.conf.in) keeps its own copy of a page for a few
+seconds, keyed on the request's address, the unsigned variant cookie (`pagevariant`), GPC
+and the encoding, and sends that key along (X-Front-Cache-Key). The variant cookie names
+the visitor's variants for nginx, which cannot read signed cookies; this middleware sets
+it (and puts it right whenever it does not match what the app decided from the signed
+cookie). A page may be stored there (Cache-Control with s-maxage) only when nginx's key is
+exactly the key the app itself would file the page under, so a forged or stale variant
+cookie, an unused parameter or another spelling of the address never fills nginx's cache.
 """
 
+import gzip
 import hashlib
 import json
 import os
+import re
 import time
 from functools import lru_cache, wraps
 from pathlib import Path
 from urllib.parse import urlencode
 
+import brotli
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -68,10 +84,12 @@ from django.utils.encoding import escape_uri_path
 GENERATION_KEY = "pagecache:generation"
 # Response headers a cached copy keeps; the outer middleware (security headers, CSP,
 # Permissions-Policy) adds its own on every response, cached or not.
-_SKIPPED_HEADERS = {"set-cookie", "date", "content-length"}
+_SKIPPED_HEADERS = {"set-cookie", "date", "content-length", "content-encoding"}
 _expiry_sources = []
 # name -> (request -> short key of what the page shows of that visitor), see register_variant.
 _variant_sources = {}
+# name -> the variant's values that a front server tells apart by request headers alone.
+_header_variant_values = {}
 
 
 def cache():
@@ -135,15 +153,18 @@ def register_expiry(seconds_until_next_change):
         _expiry_sources.append(seconds_until_next_change)
 
 
-def register_variant(name, variant_of_request, vary_on_headers=()):
+def register_variant(name, variant_of_request, vary_on_headers=(), header_values=()):
     """Pages differ per visitor only in ways `variant_of_request(request)` names.
 
     It returns a short string (for the consent app: "new", "v1:analytics=1,embeds=0") and
     must cost next to nothing: it runs before every cached page is served. Pages marked
     `public_page(variants=False)` ignore every variant. `vary_on_headers` are the request
-    headers the variant is read from, for the `Vary` header of stored pages.
+    headers the variant is read from, for the `Vary` header of stored pages. `header_values`
+    are the values a front server can tell without cookies (consent: "new", "new-gpc",
+    told apart by Sec-GPC): visitors in them carry no variant cookie.
     """
     _variant_sources[name] = (variant_of_request, tuple(vary_on_headers))
+    _header_variant_values[name] = frozenset(header_values)
 
 
 class Text:
@@ -339,15 +360,137 @@ def _lifetime():
 
 
 def _answer(request, entry):
-    status, headers, content, etag = entry
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(content, status=status)
+    status, headers, content, etag, bodies = entry
+    response = HttpResponse(status=status)
     for name, value in headers:
         response[name] = value
-    response["ETag"] = etag
+    _encode(request, response, content, bodies, etag)
+    if response["ETag"] in request.headers.get("If-None-Match", ""):
+        not_modified = HttpResponseNotModified()
+        for name, value in response.items():
+            if name.lower() not in ("content-length", "content-type"):
+                not_modified[name] = value
+        response = not_modified
     response["X-Page-Cache"] = "hit"
+    return response
+
+
+# -- Compressed once ----------------------------------------------------------------------
+
+ENCODINGS = ("br", "gzip")
+
+
+def compressed_bodies(content):
+    """{encoding: body} of a page, made once, when it is stored."""
+    return {
+        "br": brotli.compress(content, quality=settings.PAGE_CACHE_BROTLI_QUALITY),
+        "gzip": gzip.compress(content, compresslevel=9, mtime=0),
+    }
+
+
+def _accepted_encoding(request):
+    """br or gzip, the first of those the request accepts (q > 0), or "" (identity)."""
+    accepted = {}
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, parameters = part.strip().partition(";")
+        quality = re.search(r"q\s*=\s*([0-9.]+)", parameters)
+        try:
+            accepted[name.strip().lower()] = float(quality.group(1)) if quality else 1.0
+        except ValueError:
+            accepted[name.strip().lower()] = 0.0
+    for encoding in ENCODINGS:
+        if accepted.get(encoding, accepted.get("*", 0.0)) > 0:
+            return encoding
+    return ""
+
+
+def _encode(request, response, content, bodies, etag):
+    """Give `response` the stored body in the accepted encoding (and its own ETag)."""
+    encoding = _accepted_encoding(request)
+    response.content = bodies[encoding] if encoding else content
+    response["Content-Length"] = str(len(response.content))
+    if encoding:
+        response["Content-Encoding"] = encoding
+    patch_vary_headers(response, ["Accept-Encoding"])
+    response["ETag"] = f'{etag[:-1]}-{encoding}"' if encoding else etag
+    response.page_encoding = encoding
+
+
+# -- The front cache (nginx) ---------------------------------------------------------------
+
+FRONT_KEY_HEADER = "X-Front-Cache-Key"
+
+
+def variant_cookie_value(variants):
+    """The unsigned cookie that names `variants` for the front server: "" (no cookie) when
+    it tells them apart by request headers alone. Not secret: a forged one can only ever
+    select another public variant, and the app never decides anything from it."""
+    if variants == "-":
+        return ""
+    for part in variants.split("|"):
+        name, _, value = part.partition("=")
+        if value not in _header_variant_values.get(name, ()):
+            return "p" + hashlib.sha256(variants.encode()).hexdigest()[:20]
+    return ""
+
+
+def variants_with(request, **values):
+    """The request's variants with some replaced (e.g. the consent a decision just made)."""
+    return "|".join(
+        f"{name}={values[name] if name in values else variant_of_request(request)}"
+        for name, (variant_of_request, _headers) in sorted(_variant_sources.items())
+    )
+
+
+def set_variant_cookie(response, request, variants, max_age=None):
+    value = variant_cookie_value(variants)
+    name = settings.PAGE_CACHE_VARIANT_COOKIE
+    if not value:
+        response.delete_cookie(name, samesite="Lax")
+        return
+    response.set_cookie(
+        name, value, max_age=max_age or 30 * 24 * 3600, secure=request.is_secure(),
+        httponly=True, samesite="Lax",
+    )
+
+
+def _front_key(request, view, variants):
+    """The key the front server would file this page under (its own format, see
+    deploy/nginx.conf.in), from what the app decided: canonical address, variant cookie,
+    GPC; the encoding is added once the answer is encoded. None for HEAD-less oddities."""
+    query = urlencode(_used_query(request, view.public_page_query))
+    address = escape_uri_path(request.path) + (f"?{query}" if query else "")
+    if not view.public_page_variants:
+        return address, None
+    gpc = "1" if request.headers.get("Sec-GPC", "").strip() == "1" else "0"
+    return address, (variant_cookie_value(variants), gpc)
+
+
+def _front_cache_control():
+    return (
+        f"max-age=0, must-revalidate, s-maxage={settings.PAGE_FRONT_CACHE_SECONDS}, "
+        f"stale-while-revalidate={settings.PAGE_FRONT_CACHE_REFRESH_SECONDS}, "
+        f"stale-if-error={settings.PAGE_FRONT_CACHE_STALE_IF_ERROR_SECONDS}"
+    )
+
+
+def _for_front_server(request, view, variants, front_key, response):
+    """Allow the front server to store this answer when its key is the app's own; put the
+    visitor's variant cookie right when it does not name their variants."""
+    if view.public_page_variants:
+        expected = variant_cookie_value(variants)
+        if request.COOKIES.get(settings.PAGE_CACHE_VARIANT_COOKIE, "") != expected:
+            set_variant_cookie(response, request, variants)
+    sent = request.headers.get(FRONT_KEY_HEADER)
+    if not sent or response.status_code != 200 or response.cookies or settings.PAGE_FRONT_CACHE_SECONDS <= 0:
+        return response
+    parts = sent.rsplit("|", 3)
+    address, variant_parts = front_key
+    if len(parts) != 4 or parts[0] != address or parts[3] != response.page_encoding:
+        return response
+    if variant_parts is not None and tuple(parts[1:3]) != variant_parts:
+        return response
+    response["Cache-Control"] = _front_cache_control()
     return response
 
 
@@ -363,14 +506,16 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         # A refused Host header must stay a 400, even for a page that is cached.
         request.get_host()
+        variants = _variants(request, view)
         try:
-            key = _key(request, current_generation(), _variants(request, view), view)
+            key = _key(request, current_generation(), variants, view)
         except NotCanonical:
             # Another spelling, or no page: the view redirects or refuses; nothing is stored.
             return self.get_response(request)
+        front_key = _front_key(request, view, variants)
         entry = cache().get(key)
         if entry is not None:
-            return _answer(request, entry)
+            return _for_front_server(request, view, variants, front_key, _answer(request, entry))
 
         response = self.get_response(request)
         if _may_store(response):
@@ -386,7 +531,11 @@ class PublicPageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in _SKIPPED_HEADERS
             ]
-            cache().set(key, (response.status_code, headers, response.content, etag), _lifetime())
-            response["ETag"] = etag
+            bodies = compressed_bodies(response.content)
+            cache().set(
+                key, (response.status_code, headers, response.content, etag, bodies), _lifetime()
+            )
+            _encode(request, response, response.content, bodies, etag)
             response["X-Page-Cache"] = "miss"
+            return _for_front_server(request, view, variants, front_key, response)
         return response

@@ -191,6 +191,15 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_STAMP_FILE = BASE_DIR / env.str("PAGE_CACHE_STAMP_FILE", default="var/content-changed")
+# A stored page also keeps its Brotli and gzip bodies, made once (docs/nginx.md).
+PAGE_CACHE_BROTLI_QUALITY = env.int("PAGE_CACHE_BROTLI_QUALITY", default=9)
+# The front server's copy (nginx's proxy_cache, deploy/nginx.conf.in): fresh for this long,
+# then refreshed in the background while served for the next, and served while no app
+# server answers for the last; an edit reaches every visitor within the first two.
+PAGE_FRONT_CACHE_SECONDS = env.int("PAGE_FRONT_CACHE_SECONDS", default=2)
+PAGE_FRONT_CACHE_REFRESH_SECONDS = env.int("PAGE_FRONT_CACHE_REFRESH_SECONDS", default=3)
+PAGE_FRONT_CACHE_STALE_IF_ERROR_SECONDS = env.int("PAGE_FRONT_CACHE_STALE_IF_ERROR_SECONDS", default=60)
+PAGE_CACHE_VARIANT_COOKIE = "pagevariant"
 
 # django-axes checks every login over HTTP first, then Django's own backend checks the password.
 AUTHENTICATION_BACKENDS = [

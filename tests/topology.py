@@ -132,18 +132,26 @@ def parse_wrk(output):
 
 class SlowClients:
     """`count` connections that send their request headers one byte every `interval`
-    seconds and never finish them (slowloris), until `stop()`."""
+    seconds and never finish them (slowloris), until `stop()`.
 
-    def __init__(self, host, port, count=50, interval=1.0):
+    With `head` (a whole request head announcing a body) they trickle the body instead;
+    `source` is the clients' own loopback address.
+    """
+
+    def __init__(self, host, port, count=50, interval=1.0, head=None, source="127.0.0.1"):
         self.host, self.port, self.count, self.interval = host, port, count, interval
+        self.head = head or b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        self.source = source
         self.stopping = threading.Event()
         self.sockets = []
         self.thread = threading.Thread(target=self._trickle, daemon=True)
 
     def start(self):
         for _ in range(self.count):
-            connection = socket.create_connection((self.host, self.port), timeout=5)
-            connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            connection = socket.create_connection(
+                (self.host, self.port), timeout=5, source_address=(self.source, 0)
+            )
+            connection.sendall(self.head)
             self.sockets.append(connection)
         self.thread.start()
         return self

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Capacity of the several-servers topology, per public page type, for operators.
+
+    .venv/bin/python bench/capacity.py [--duration 3] [--repeats 2] [--connections 32,256]
+                                       [--app-servers 2] [--workers 2]
+
+Starts deploy/topology.py (nginx in front of --app-servers Gunicorn servers, PostgreSQL,
+Redis, moto's S3; all on 127.0.0.1), then loads each public page type with wrk as a browser
+asks for it (Accept-Encoding: gzip, deflate, br): the landing page for a new visitor and for
+a visitor who decided (the script accepts the banner through the real form), the French
+landing page, a publication page and the publication index, at each number of connections,
+through nginx and straight from one app server. Each target is measured between two runs
+of nginx's own static file (a stylesheet), --repeats times, and the script prints the
+median and spread of requests/s, p50/p99 latency, errors, and the ratio to the mean of the
+two static runs around it.
+
+On a shared 2-core machine wrk, nginx, Gunicorn, PostgreSQL and Redis share the CPU, and
+other processes take what they take: compare ratios, and a change only when it is larger
+than the spread. Loopback only; each wrk run lasts --duration seconds.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from throughput import between_static_runs, decided_visitor_cookie, print_summary, run_wrk  # noqa: E402
+
+from deploy.topology import Topology  # noqa: E402
+
+SEEDED_SLUG = "second-key-update-technical-safeguards-and-risk-management"
+
+
+def static_path(topology):
+    import json
+
+    manifest = json.loads((topology.folder / "static" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--connections", default="32,256")
+    parser.add_argument("--app-servers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers per app server")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--only-nginx", action="store_true", help="skip the app-alone runs")
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install wrk).")
+
+    print("Starting the topology (PostgreSQL, Redis, S3, app servers, nginx)...", flush=True)
+    idle_load = os.getloadavg()[0]
+    with Topology(app_servers=options.app_servers, workers=options.workers,
+                  CONSENT_RATE_LIMIT="100000/m") as topology:
+        cookie = decided_visitor_cookie(topology.url(), "/")
+        pages = [
+            ("/ new visitor", "/", None),
+            ("/ decided visitor", "/", cookie),
+            ("/fr/ new visitor", "/fr/", None),
+            ("publication page", f"/publication/{SEEDED_SLUG}/", None),
+            ("index /publications/", "/publications/", None),
+        ]
+        static_url = topology.url(static_path(topology))
+        bases = [("nginx", topology.url())]
+        if not options.only_nginx:
+            bases.append(("app 0 alone", topology.app_url(0)))
+        for connections in (int(n) for n in options.connections.split(",")):
+
+            def measure(url, page_cookie=None, connections=connections):
+                return lambda: run_wrk(url, options.duration, connections, options.threads,
+                                       page_cookie)
+
+            targets = []
+            for via, base in bases:
+                for label, path, page_cookie in pages:
+                    run_wrk(base + path, 1, connections, options.threads, page_cookie)  # warm up
+                    targets.append((f"{label} via {via}", measure(base + path, page_cookie)))
+            results = between_static_runs(measure(static_url), targets, options.repeats)
+            results = {"nginx static file": results.pop("static"), **results}
+            print(f"\n{connections} connections, {options.duration} s per run, "
+                  f"{options.app_servers} app servers × {options.workers} workers")
+            print_summary(results, width=36)
+    print(f"\nload average before the run: {idle_load:.2f} on {os.cpu_count()} cores"
+          + (" (other processes were busy: noisy figures)" if idle_load > 0.5 else ""))
+    print("median of the runs (min-max); ratio = requests/s / mean requests/s of nginx's static "
+          "file in the runs just before and after")
+
+
+if __name__ == "__main__":
+    main()
