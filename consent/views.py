@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from . import decisions
+from . import decisions, notice
 from .models import ConsentRecord, SitePurpose
 from .state import delete_cookie, fingerprint, get_state, purpose_name, set_cookie, shown_texts
 
@@ -153,17 +153,20 @@ def decide(request):
         return _refuse(request, error.status, error.message)
 
     previous = (state.cookie or {}).get("c", {})
+    # Something allowed before is now refused: code already running in the page (analytics,
+    # players) must go, which only a reload guarantees.
+    reload = any(previous.get(slug) and not on for slug, on in choices.items())
     if _wants_json(request):
         response = JsonResponse(
             {
                 "message": gettext("Your choices have been saved."),
+                # What was saved, line by line, for the confirmation shown in place.
+                "saved": notice.saved_lines(state, choices),
                 "consent_id": str(entry.consent_id),
                 "policy_version": entry.policy_version,
                 "action": entry.action,
                 "choices": choices,
-                # Something allowed before is now refused: code already running in the
-                # page (analytics, players) must go, which only a reload guarantees.
-                "reload": any(previous.get(slug) and not on for slug, on in choices.items()),
+                "reload": reload,
                 "analytics": (
                     decisions.analytics_script() if choices.get(SitePurpose.ANALYTICS) else None
                 ),
@@ -174,6 +177,9 @@ def decide(request):
         )
     else:
         response = HttpResponseRedirect(path, status=303)
+    if reload or not _wants_json(request):
+        # The next page confirms the decision (consent.notice); in place, consent.js does.
+        notice.set_cookie(response)
     set_cookie(response, entry.consent_id, entry.policy_version, choices)
     add_never_cache_headers(response)
     return response
@@ -196,6 +202,8 @@ def policy(request):
             "state": state,
             "policy": state.version,
             "history": history,
-            "next": same_site_path(request, request.GET.get("next", "")),
+            # Without JavaScript, a decision made here comes back here unless the banner
+            # sent the visitor from another page.
+            "next": same_site_path(request, request.GET.get("next", "") or request.path),
         },
     )

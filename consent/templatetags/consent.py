@@ -8,7 +8,7 @@ import re
 
 from django import template
 
-from .. import decisions, embeds
+from .. import decisions, embeds, notice
 from ..models import SitePurpose
 from ..state import get_state
 
@@ -33,9 +33,10 @@ def policy_paragraphs(text):
     return re.split(r"\n{2,}", text.replace("\r\n", "\n").strip())
 
 
-@register.inclusion_tag("consent/body_end.html", takes_context=True)
-def consent_body_end(context):
-    """The banner (until the visitor decides), the settings dialog, the script, analytics."""
+@register.inclusion_tag("consent/notice.html", takes_context=True)
+def consent_notice(context):
+    """First in the page: the banner (until the visitor decides), then, in its place, what a
+    decision saved (see `consent.notice`)."""
     request = context.get("request")
     if request is None:
         # Pages rendered without a request (the server-error page) get nothing optional.
@@ -46,6 +47,21 @@ def consent_body_end(context):
         "state": state,
         "texts": state.texts,
         "show_banner": bool(state.version) and not state.decided,
+        "saved": notice.saved_choices(request, state),
+    }
+
+
+@register.inclusion_tag("consent/body_end.html", takes_context=True)
+def consent_body_end(context):
+    """The settings dialog, the script, analytics."""
+    request = context.get("request")
+    if request is None:
+        return {"state": None}
+    state, common = _common(request)
+    return {
+        **common,
+        "state": state,
+        "texts": state.texts,
         "purposes": _switches(state),
         "analytics": (
             decisions.analytics_script() if state.allows(SitePurpose.ANALYTICS) else None
