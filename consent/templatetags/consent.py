@@ -7,6 +7,7 @@ the visitor's cookie or consent id, so the pages that use them stay cacheable pe
 import re
 
 from django import template
+from django.utils.html import format_html
 
 from .. import decisions, embeds, notice
 from ..models import SitePurpose
@@ -70,13 +71,17 @@ def consent_body_end(context):
 
 
 @register.inclusion_tag("consent/embed.html", takes_context=True)
-def consent_embed(context, url, title=""):
-    """A third-party player, or a placeholder until the visitor allows embedded content."""
+def consent_embed(context, url, title="", title_lang=""):
+    """A third-party player, or a placeholder until the visitor allows embedded content.
+
+    `title_lang`: the attributes marking the title's language where it is not the page's
+    (an English fallback), for the caption."""
     state, common = _common(context["request"])
     return {
         **common,
         "url": url,
         "title": title,
+        "caption_title": format_html("<span{}>{}</span>", title_lang, title) if title_lang else title,
         "embed": embeds.parse(url),
         "allowed": state.allows(embeds.EMBEDS_PURPOSE),
         "purpose": embeds.EMBEDS_PURPOSE,
