@@ -42,7 +42,12 @@
         list.appendChild(item);
       });
     }
-    if (confirmation) confirmation.classList.add("consent-confirmation--shown");
+    if (confirmation) {
+      confirmation.classList.add("consent-confirmation--shown");
+      // A landmark named by its status while it says something.
+      confirmation.setAttribute("role", "region");
+      confirmation.setAttribute("aria-labelledby", "consent-status");
+    }
     if (details) details.hidden = false;
     status.textContent = "";
     // A change after a tick is announced even when the same message repeats.
@@ -53,7 +58,11 @@
   }
 
   function hideConfirmation() {
-    if (confirmation) confirmation.classList.remove("consent-confirmation--shown");
+    if (confirmation) {
+      confirmation.classList.remove("consent-confirmation--shown");
+      confirmation.removeAttribute("role");
+      confirmation.removeAttribute("aria-labelledby");
+    }
     if (details) details.hidden = true;
     if (status) status.textContent = "";
     focusMain();
@@ -113,6 +122,8 @@
   }
 
   function apply(data, form) {
+    // Asked before the player replaces the placeholder (and the form with it).
+    var fromEmbed = Boolean(form && form.closest("[data-consent-embed]"));
     if (data.reload) {
       // Something allowed before is refused now: only a fresh page stops code already
       // running. The server confirms the choice on it (consent.notice); without the
@@ -149,7 +160,7 @@
       script.setAttribute("data-consent-analytics", "");
       document.body.appendChild(script);
     }
-    confirmDecision(data, !(form && form.closest("[data-consent-embed]")));
+    confirmDecision(data, !fromEmbed);
   }
 
   // Browsers without SubmitEvent.submitter still say which button was pressed.
