@@ -21,7 +21,7 @@ class ConsentConfig(AppConfig):
 
         from reportsite import dashboard, pagecache
 
-        from . import state
+        from . import notice, state
         from .dashboard import consent_panel
         from .models import PolicyVersion, Purpose, refuse_to_delete_recorded_purposes
 
@@ -46,6 +46,8 @@ class ConsentConfig(AppConfig):
             # New visitors: the front server tells these apart by Sec-GPC alone.
             header_values=("new", "new-gpc"),
         )
+        # A page that confirms a decision is rendered for the visitor and never stored.
+        pagecache.register_variant("consent-notice", notice.page_variant, vary_on_headers=("Cookie",))
 
 
 def check_rate_limit(app_configs, **kwargs):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from reportsite import pagecache
 
-from . import decisions
+from . import decisions, notice
 from .models import ConsentRecord, SitePurpose
 from .state import (
     decided_variant,
@@ -168,17 +168,20 @@ def decide(request):
         return _refuse(request, error.status, error.message)
 
     previous = (state.cookie or {}).get("c", {})
+    # Something allowed before is now refused: code already running in the page (analytics,
+    # players) must go, which only a reload guarantees.
+    reload = any(previous.get(slug) and not on for slug, on in choices.items())
     if _wants_json(request):
         response = JsonResponse(
             {
                 "message": gettext("Your choices have been saved."),
+                # What was saved, line by line, for the confirmation shown in place.
+                "saved": notice.saved_lines(state, choices),
                 "consent_id": str(entry.consent_id),
                 "policy_version": entry.policy_version,
                 "action": entry.action,
                 "choices": choices,
-                # Something allowed before is now refused: code already running in the
-                # page (analytics, players) must go, which only a reload guarantees.
-                "reload": any(previous.get(slug) and not on for slug, on in choices.items()),
+                "reload": reload,
                 "analytics": (
                     decisions.analytics_script() if choices.get(SitePurpose.ANALYTICS) else None
                 ),
@@ -189,6 +192,9 @@ def decide(request):
         )
     else:
         response = HttpResponseRedirect(path, status=303)
+    if reload or not _wants_json(request):
+        # The next page confirms the decision (consent.notice); in place, consent.js does.
+        notice.set_cookie(response)
     set_cookie(response, entry.consent_id, entry.policy_version, choices)
     # Beside the signed cookie, the unsigned one that names the visitor's page variant for
     # the front server (nginx cannot read signed cookies); pages still come from the
@@ -219,6 +225,8 @@ def policy(request):
             "state": state,
             "policy": state.version,
             "history": history,
-            "next": same_site_path(request, request.GET.get("next", "")),
+            # Without JavaScript, a decision made here comes back here unless the banner
+            # sent the visitor from another page.
+            "next": same_site_path(request, request.GET.get("next", "") or request.path),
         },
     )

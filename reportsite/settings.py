@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "reportsite.languages.UrlLanguageMiddleware",
     # Before sessions, CSRF and the database: a cached public page costs none of them.
     "reportsite.pagecache.PublicPageCacheMiddleware",
+    # After the page cache: the page that confirms a decision deletes a cookie, so it is
+    # never stored (consent.notice).
+    "consent.notice.NoticeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -193,7 +193,8 @@ def test_the_dialog_works_with_the_keyboard_alone(page, live_server):
     page.keyboard.press("Enter")
     expect(dialog).to_be_hidden()
     expect(banner(page)).to_have_count(0)
-    expect(page.locator("#main")).to_be_focused()
+    # Focus goes to the confirmation of what was saved, in the banner's place (issue 20).
+    expect(page.get_by_role("status")).to_be_focused()
     assert ConsentRecord.objects.get().choices == {
         "functional": True, "embeds": False, "analytics": True
     }

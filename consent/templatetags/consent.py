@@ -7,8 +7,9 @@ the visitor's cookie or consent id, so the pages that use them stay cacheable pe
 import re
 
 from django import template
+from django.utils.html import format_html
 
-from .. import decisions, embeds
+from .. import decisions, embeds, notice
 from ..models import SitePurpose
 from ..state import get_state
 
@@ -33,9 +34,10 @@ def policy_paragraphs(text):
     return re.split(r"\n{2,}", text.replace("\r\n", "\n").strip())
 
 
-@register.inclusion_tag("consent/body_end.html", takes_context=True)
-def consent_body_end(context):
-    """The banner (until the visitor decides), the settings dialog, the script, analytics."""
+@register.inclusion_tag("consent/notice.html", takes_context=True)
+def consent_notice(context):
+    """First in the page: the banner (until the visitor decides), then, in its place, what a
+    decision saved (see `consent.notice`)."""
     request = context.get("request")
     if request is None:
         # Pages rendered without a request (the server-error page) get nothing optional.
@@ -46,6 +48,21 @@ def consent_body_end(context):
         "state": state,
         "texts": state.texts,
         "show_banner": bool(state.version) and not state.decided,
+        "saved": notice.saved_choices(request, state),
+    }
+
+
+@register.inclusion_tag("consent/body_end.html", takes_context=True)
+def consent_body_end(context):
+    """The settings dialog, the script, analytics."""
+    request = context.get("request")
+    if request is None:
+        return {"state": None}
+    state, common = _common(request)
+    return {
+        **common,
+        "state": state,
+        "texts": state.texts,
         "purposes": _switches(state),
         "analytics": (
             decisions.analytics_script() if state.allows(SitePurpose.ANALYTICS) else None
@@ -54,13 +71,17 @@ def consent_body_end(context):
 
 
 @register.inclusion_tag("consent/embed.html", takes_context=True)
-def consent_embed(context, url, title=""):
-    """A third-party player, or a placeholder until the visitor allows embedded content."""
+def consent_embed(context, url, title="", title_lang=""):
+    """A third-party player, or a placeholder until the visitor allows embedded content.
+
+    `title_lang`: the attributes marking the title's language where it is not the page's
+    (an English fallback), for the caption."""
     state, common = _common(context["request"])
     return {
         **common,
         "url": url,
         "title": title,
+        "caption_title": format_html("<span{}>{}</span>", title_lang, title) if title_lang else title,
         "embed": embeds.parse(url),
         "allowed": state.allows(embeds.EMBEDS_PURPOSE),
         "purpose": embeds.EMBEDS_PURPOSE,

@@ -13,8 +13,16 @@ register = template.Library()
 
 
 @register.simple_tag
-def responsive_image(image, renditions, alt, sizes, css_class="", eager=False, priority=False):
+def responsive_image(
+    image, renditions, alt, sizes, css_class="", eager=False, priority=False, alt_lang="",
+    hidden=False,
+):
     """Render `image` for a slot `sizes` wide.
+
+    `alt_lang`: the attributes that mark the alternative text's language when it is not the
+    page's (an English fallback: `obj|fallback_language:"cover_alt"`). `hidden`: assistive
+    technology skips the image, as text beside it already says what it shows (its alt text
+    is still displayed if the image fails to load).
 
     Images load lazily unless `eager` (the first cover of a page, a candidate for the
     largest paint); `priority` also fetches it ahead of other images (the page's hero).
@@ -26,6 +34,9 @@ def responsive_image(image, renditions, alt, sizes, css_class="", eager=False, p
     else:
         loading = mark_safe(' loading="lazy"')
     class_attr = format_html(' class="{}"', css_class) if css_class else ""
+    class_attr = format_html(
+        "{}{}{}", class_attr, alt_lang, mark_safe(' aria-hidden="true"') if hidden else ""
+    )
     if not renditions or not renditions.get("webp") or renditions.get("source") != image.name:
         # Not yet made for this file (just saved, or before `manage.py
         # regenerate_renditions`): the original, which is as free of metadata.

@@ -9,6 +9,8 @@
 
   var dialog = document.getElementById("consent-dialog");
   var status = document.querySelector("[data-consent-status]");
+  var confirmation = document.querySelector("[data-consent-confirmation]");
+  var details = document.querySelector("[data-consent-details]");
   var main = document.getElementById("main");
 
   // Messages in the page's language, from the status element's data attributes.
@@ -16,16 +18,54 @@
     return (status && status.getAttribute("data-consent-" + name)) || fallback;
   }
   var opener = null;
-
-  function announce(message) {
-    if (!status) return;
-    status.textContent = "";
-    // A change after a tick is announced even when the same message repeats.
-    window.setTimeout(function () { status.textContent = message; }, 50);
-  }
+  // The dialog closes because a choice was saved: focus goes to the confirmation, not back.
+  var closingAfterDecision = false;
 
   function focusMain() {
     if (main) main.focus();
+  }
+
+  // A confirmation the server wrote (after a reload or a form posted without JavaScript)
+  // has focus, as `autofocus` asks, even where a #fragment in the address took it elsewhere.
+  if (status && status.textContent.trim()) status.focus();
+
+  // What was saved, in the banner's place; announced (role=status) and, unless focus must
+  // stay where the decision put it (a player that replaced its button), focused.
+  function confirmDecision(data, moveFocus) {
+    if (!status) return;
+    var list = details && details.querySelector("[data-consent-saved]");
+    if (list) {
+      list.textContent = "";
+      (data.saved || []).forEach(function (line) {
+        var item = document.createElement("li");
+        item.textContent = line;
+        list.appendChild(item);
+      });
+    }
+    if (confirmation) {
+      confirmation.classList.add("consent-confirmation--shown");
+      // A landmark named by its status while it says something.
+      confirmation.setAttribute("role", "region");
+      confirmation.setAttribute("aria-labelledby", "consent-status");
+    }
+    if (details) details.hidden = false;
+    status.textContent = "";
+    // A change after a tick is announced even when the same message repeats.
+    window.setTimeout(function () {
+      status.textContent = data.message || pageMessage("saved-message", "Your choices have been saved.");
+      if (moveFocus) status.focus();
+    }, 50);
+  }
+
+  function hideConfirmation() {
+    if (confirmation) {
+      confirmation.classList.remove("consent-confirmation--shown");
+      confirmation.removeAttribute("role");
+      confirmation.removeAttribute("aria-labelledby");
+    }
+    if (details) details.hidden = true;
+    if (status) status.textContent = "";
+    focusMain();
   }
 
   function openDialog(trigger) {
@@ -40,9 +80,17 @@
 
   if (dialog) {
     dialog.addEventListener("close", function () {
-      if (opener && document.body.contains(opener)) opener.focus();
-      else focusMain();
+      var returnTo = opener;
       opener = null;
+      if (closingAfterDecision) {
+        closingAfterDecision = false;
+        return;
+      }
+      // Escape or Close saves nothing: the switches go back to the choices in force.
+      var form = dialog.querySelector("form");
+      if (form) form.reset();
+      if (returnTo && document.body.contains(returnTo)) returnTo.focus();
+      else focusMain();
     });
   }
 
@@ -73,19 +121,25 @@
     form.appendChild(paragraph);
   }
 
-  function apply(data) {
+  function apply(data, form) {
+    // Asked before the player replaces the placeholder (and the form with it).
+    var fromEmbed = Boolean(form && form.closest("[data-consent-embed]"));
     if (data.reload) {
-      // Something allowed before is refused now: only a fresh page stops code already running.
-      window.location.reload();
+      // Something allowed before is refused now: only a fresh page stops code already
+      // running. The server confirms the choice on it (consent.notice); without the
+      // #fragment, so that nothing scrolls away from the confirmation.
+      window.location.replace(window.location.href.split("#")[0]);
       return;
     }
     var banner = document.querySelector("[data-consent-banner]");
-    var focusWasInBanner = banner && banner.contains(document.activeElement);
     if (banner) banner.remove();
-    if (dialog && dialog.open) dialog.close();
-    else if (focusWasInBanner) focusMain();
+    if (dialog && dialog.open) {
+      closingAfterDecision = true;
+      dialog.close();
+    }
     document.querySelectorAll("[data-purpose]").forEach(function (input) {
-      input.checked = Boolean(data.choices[input.getAttribute("data-purpose")]);
+      // The saved state is the one a form reset (Escape in the dialog) returns to.
+      input.checked = input.defaultChecked = Boolean(data.choices[input.getAttribute("data-purpose")]);
     });
     document.querySelectorAll("input[name=shown]").forEach(function (input) {
       input.value = data.shown;
@@ -106,7 +160,7 @@
       script.setAttribute("data-consent-analytics", "");
       document.body.appendChild(script);
     }
-    announce(data.message);
+    confirmDecision(data, !fromEmbed);
   }
 
   // Browsers without SubmitEvent.submitter still say which button was pressed.
@@ -117,6 +171,12 @@
     var trigger = event.target.closest("[data-consent-open]");
     if (trigger && openDialog(trigger)) {
       event.preventDefault();
+      return;
+    }
+    var hide = event.target.closest("[data-consent-hide]");
+    if (hide) {
+      event.preventDefault();
+      hideConfirmation();
       return;
     }
     var load = event.target.closest("[data-consent-load]");
@@ -146,7 +206,7 @@
       .then(function (result) {
         if (result.ok) {
           clearError(form);
-          apply(result.body);
+          apply(result.body, form);
         } else {
           showError(form, result.body.error || pageMessage("failed", "Your choice could not be saved."));
         }
