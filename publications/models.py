@@ -19,6 +19,8 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+import citations.authors
+from citations.models import BibliographicRecord
 from reportsite.translated_content import column
 
 from . import renditions
@@ -72,7 +74,7 @@ class PublicationQuerySet(models.QuerySet):
         return (next_time - now).total_seconds() if next_time else None
 
 
-class Publication(Draftable):
+class Publication(BibliographicRecord, Draftable):
     class Kind(models.TextChoices):
         ANNUAL_REPORT = "annual-report", _("Annual report")
         INTERIM_REPORT = "interim-report", _("Interim report")
@@ -190,6 +192,7 @@ class Publication(Draftable):
         "expire_at",
         "featured",
         "hero_label",
+        *BibliographicRecord.BIBLIOGRAPHIC_FIELDS,
     )
 
     def __str__(self):
@@ -228,10 +231,50 @@ class Publication(Draftable):
         """The "How to cite" text: the editor's own, or authors (year). Title. Publisher. URL."""
         if self.citation.strip():
             return self.citation.strip()
-        authors = self.authors.strip() or publisher
+        authors = self.authors.strip() or citations.authors.short_names(self.citation_authors()) or publisher
         title = self.title if self.title.endswith((".", "?", "!")) else f"{self.title}."
         source = "" if authors == publisher else f" {publisher}."
         return f"{authors} ({self.publication_date.year}). {title}{source} {self.absolute_url}"
+
+    # Citations (citations.models.Citable)
+
+    def citation_title(self):
+        return self.title
+
+    def citation_url(self):
+        return self.absolute_url
+
+    def citation_date(self):
+        return self.publication_date
+
+    def citation_publisher(self):
+        return SiteContent.load().site_name
+
+    def citation_abstract(self):
+        return self.summary
+
+    def citation_genre(self):
+        return str(self.get_kind_display())
+
+    def recommended_citation(self):
+        return self.citation.strip()
+
+    def current_document(self, document_type=None, language=None):
+        """The live document of this type (default: the full report) in this language,
+        else in English, else in any language; None when there is none."""
+        from django.utils.translation import get_language
+
+        document_type = document_type or PublicationDocument.Type.FULL_REPORT
+        documents = [d for d in self.live_documents() if d.document_type == document_type]
+        for wanted in (language or get_language(), settings.LANGUAGE_CODE, None):
+            for document in documents:
+                if wanted is None or document.language == wanted:
+                    return document
+        return None
+
+    def citation_pdf_url(self):
+        document = self.current_document()
+        return settings.SITE_URL + document.file.url if document else ""
 
     # Drafts and publishing (publications.drafts)
 

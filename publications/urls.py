@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from citations.views import download
 from reportsite.pagecache import public_page
 
 from . import discovery, previews, views
@@ -18,6 +19,12 @@ urlpatterns = [
         name="feed",
     ),
     path("publication/<slug:slug>/", views.publication_detail, name="detail"),
+    # BibTeX, RIS and CSL-JSON of a visible publication (citations.views).
+    path(
+        "publication/<slug:slug>/cite.<str:suffix>",
+        download(views.visible_publication),
+        name="citation",
+    ),
     path("preview/shared/<str:token>/", previews.shared_preview, name="shared-preview"),
     path("preview/<slug:kind>/<int:pk>/", previews.staff_preview, name="preview"),
 ]

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "reportsite",
+    # Citation metadata, downloads and stable file addresses (publications register with it).
+    "citations",
     "publications",
     "consent",
 ]
