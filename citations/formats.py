@@ -67,8 +67,7 @@ def csl_item(citable):
     if container is not None:
         optional["container-title"] = container.citation_title()
     if identifiers.get("arxiv"):
-        optional["archive"] = "arXiv"
-        optional["archive_location"] = identifiers["arxiv"]
+        # Not `archive`/`archive_location`: styles print those as a physical archive.
         optional["note"] = f"arXiv:{identifiers['arxiv']}"
     item.update({key: str(value) for key, value in optional.items() if value})
     return item
@@ -111,6 +110,7 @@ def to_bibtex(citable):
     item = csl_item(citable)
     year, month, day = (item["issued"]["date-parts"][0] + [None, None])[:3]
     entry_type = "techreport" if item["type"] == "report" else "incollection"
+    arxiv = citable.citation_identifiers().get("arxiv", "")
     fields = [
         ("author", _bibtex_names(item.get("author", []))),
         ("editor", _bibtex_names(item.get("editor", []))),
@@ -125,8 +125,8 @@ def to_bibtex(citable):
         ("month", str(month or "")),
         ("date", "-".join(f"{part:02d}" for part in (year, month, day) if part)),
         ("doi", item.get("DOI", "")),
-        ("eprint", item.get("archive_location", "")),
-        ("archiveprefix", item.get("archive", "")),
+        ("eprint", arxiv),
+        ("archiveprefix", "arXiv" if arxiv else ""),
         ("version", latex_escape(item.get("version", ""))),
         ("url", item["URL"]),
         ("language", item.get("language", "")),
@@ -265,7 +265,7 @@ def highwire_tags(citable):
     tags += [
         ("citation_series_title", item.get("collection-title", "")),
         ("citation_doi", item.get("DOI", "")),
-        ("citation_arxiv_id", item.get("archive_location", "")),
+        ("citation_arxiv_id", citable.citation_identifiers().get("arxiv", "")),
         ("citation_public_url", item["URL"]),
         ("citation_pdf_url", citable.citation_pdf_url()),
     ]
