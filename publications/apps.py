@@ -20,6 +20,10 @@ class PublicationsConfig(AppConfig):
         dashboard.register(panels.drafts_panel)
         dashboard.register(panels.schedule_panel)
 
+        from . import file_addresses
+
+        file_addresses.connect()
+
         from reportsite import pagecache
 
         from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent

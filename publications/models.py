@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from django.utils.text import slugify
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -259,13 +260,13 @@ class Publication(BibliographicRecord, Draftable):
     def recommended_citation(self):
         return self.citation.strip()
 
-    def current_document(self, document_type=None, language=None):
-        """The live document of this type (default: the full report) in this language,
-        else in English, else in any language; None when there is none."""
+    def current_document(self, kind=None, language=None):
+        """The live document of this kind (its `slot_kind`; default: the full report) in
+        this language, else in English, else in any language; None when there is none."""
         from django.utils.translation import get_language
 
-        document_type = document_type or PublicationDocument.Type.FULL_REPORT
-        documents = [d for d in self.live_documents() if d.document_type == document_type]
+        kind = kind or PublicationDocument.Type.FULL_REPORT
+        documents = [d for d in self.live_documents() if d.slot_kind == kind and d.file]
         for wanted in (language or get_language(), settings.LANGUAGE_CODE, None):
             for document in documents:
                 if wanted is None or document.language == wanted:
@@ -507,6 +508,14 @@ class PublicationDocument(models.Model):
     @property
     def public_file_stem(self):
         return f"{self.publication.slug}-{self.label or self.document_type}-{self.language}"
+
+    @property
+    def slot_kind(self):
+        """What the document is, in its stable address (publications.file_addresses):
+        its type, or for type Other its label ("other-annex-contributors")."""
+        if self.document_type == self.Type.OTHER:
+            return f"other-{slugify(self.label)[:60]}"
+        return self.document_type
 
     def _language_info(self):
         try:

@@ -5,7 +5,7 @@ from django.urls import path
 from citations.views import download
 from reportsite.pagecache import public_page
 
-from . import discovery, previews, views
+from . import discovery, file_addresses, previews, views
 
 app_name = "publications"
 
@@ -24,6 +24,14 @@ urlpatterns = [
         "publication/<slug:slug>/cite.<str:suffix>",
         download(views.visible_publication),
         name="citation",
+    ),
+    # Stable addresses of the PDFs and of each version of them (publications.file_addresses).
+    path("publication/<slug:slug>/pdf", file_addresses.current_document, name="document"),
+    path("publication/<slug:slug>/pdf/<slug:kind>", file_addresses.current_document, name="document"),
+    path(
+        "publication/<slug:slug>/pdf/<slug:kind>/<str:language>/v<int:number>",
+        file_addresses.document_version,
+        name="document-version",
     ),
     path("preview/shared/<str:token>/", previews.shared_preview, name="shared-preview"),
     path("preview/<slug:kind>/<int:pk>/", previews.staff_preview, name="preview"),
