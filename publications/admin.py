@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from citations.admin import BIBLIOGRAPHIC_FIELDSET
 from reportsite.adminlists import SafeFilterAdmin
 from reportsite.translated_content_admin import TranslatedContentAdminMixin
 
@@ -107,6 +108,7 @@ class PublicationAdmin(
         ("Front cover", {"fields": ("cover", "cover_alt")}),
         ("Links and media", {"fields": ("external_url", "video_url")}),
         ("How to cite", {"fields": ("authors", "citation")}),
+        BIBLIOGRAPHIC_FIELDSET,
         (
             "Publishing",
             {

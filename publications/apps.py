@@ -20,6 +20,11 @@ class PublicationsConfig(AppConfig):
         dashboard.register(panels.drafts_panel)
         dashboard.register(panels.schedule_panel)
 
+        from . import file_addresses, search
+
+        file_addresses.connect()
+        search.connect()
+
         from reportsite import pagecache
 
         from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent

@@ -20,6 +20,8 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from citations.formats import jsonld_identifiers
+
 from .models import Publication, SiteContent, format_file_size
 
 FEED_LENGTH = 30
@@ -225,11 +227,14 @@ def report_data(publication, site, documents):
     }
     if publication.authors:
         data["creditText"] = publication.authors
+    # DOI, arXiv and report number as identifiers, the people as authors, the licence.
+    data.update(jsonld_identifiers(publication))
     image = cover_card_image(publication)
     if image:
         data["image"] = image["url"]
-    if publication.external_url:
-        data["sameAs"] = publication.external_url
+    same_as = sorted({*data.pop("sameAs", []), *filter(None, [publication.external_url])})
+    if same_as:
+        data["sameAs"] = same_as[0] if len(same_as) == 1 else same_as
     if documents:
         data["associatedMedia"] = [
             {

@@ -17,9 +17,12 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from django.utils.text import slugify
 from django.utils.translation import get_language_info, gettext, gettext_noop, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+import citations.authors
+from citations.models import BibliographicRecord
 from reportsite.translated_content import column
 
 from . import renditions
@@ -73,7 +76,7 @@ class PublicationQuerySet(models.QuerySet):
         return (next_time - now).total_seconds() if next_time else None
 
 
-class Publication(Draftable):
+class Publication(BibliographicRecord, Draftable):
     class Kind(models.TextChoices):
         ANNUAL_REPORT = "annual-report", _("Annual report")
         INTERIM_REPORT = "interim-report", _("Interim report")
@@ -191,6 +194,7 @@ class Publication(Draftable):
         "expire_at",
         "featured",
         "hero_label",
+        *BibliographicRecord.BIBLIOGRAPHIC_FIELDS,
     )
 
     def __str__(self):
@@ -229,10 +233,50 @@ class Publication(Draftable):
         """The "How to cite" text: the editor's own, or authors (year). Title. Publisher. URL."""
         if self.citation.strip():
             return self.citation.strip()
-        authors = self.authors.strip() or publisher
+        authors = self.authors.strip() or citations.authors.short_names(self.citation_authors()) or publisher
         title = self.title if self.title.endswith((".", "?", "!")) else f"{self.title}."
         source = "" if authors == publisher else f" {publisher}."
         return f"{authors} ({self.publication_date.year}). {title}{source} {self.absolute_url}"
+
+    # Citations (citations.models.Citable)
+
+    def citation_title(self):
+        return self.title
+
+    def citation_url(self):
+        return self.absolute_url
+
+    def citation_date(self):
+        return self.publication_date
+
+    def citation_publisher(self):
+        return SiteContent.load().site_name
+
+    def citation_abstract(self):
+        return self.summary
+
+    def citation_genre(self):
+        return str(self.get_kind_display())
+
+    def recommended_citation(self):
+        return self.citation.strip()
+
+    def current_document(self, kind=None, language=None):
+        """The live document of this kind (its `slot_kind`; default: the full report) in
+        this language, else in English, else in any language; None when there is none."""
+        from django.utils.translation import get_language
+
+        kind = kind or PublicationDocument.Type.FULL_REPORT
+        documents = [d for d in self.live_documents() if d.slot_kind == kind and d.file]
+        for wanted in (language or get_language(), settings.LANGUAGE_CODE, None):
+            for document in documents:
+                if wanted is None or document.language == wanted:
+                    return document
+        return None
+
+    def citation_pdf_url(self):
+        document = self.current_document()
+        return settings.SITE_URL + document.file.url if document else ""
 
     # Drafts and publishing (publications.drafts)
 
@@ -465,6 +509,14 @@ class PublicationDocument(models.Model):
     @property
     def public_file_stem(self):
         return f"{self.publication.slug}-{self.label or self.document_type}-{self.language}"
+
+    @property
+    def slot_kind(self):
+        """What the document is, in its stable address (publications.file_addresses):
+        its type, or for type Other its label ("other-annex-contributors")."""
+        if self.document_type == self.Type.OTHER:
+            return f"other-{slugify(self.label)[:60]}"
+        return self.document_type
 
     def _language_info(self):
         try:

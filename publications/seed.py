@@ -29,6 +29,16 @@ SITE = {
     ),
 }
 
+# Citation data stated by the public site: the arXiv identifier of each publication and
+# the Report's chair, Yoshua Bengio ("led by Turing Award winner Yoshua Bengio"). The other
+# authors, report numbers and licences are not stated there: editors add them.
+CHAIR = [{"family": "Bengio", "given": "Yoshua", "role": "chair"}]
+ARXIV_IDS = {
+    "second-key-update-technical-safeguards-and-risk-management": "2511.19863",
+    "first-key-update-capabilities-and-risk-implications": "2510.13653",
+    "international-ai-safety-report-2025": "2501.17805",
+}
+
 PUBLICATIONS = [
     {
         "title": "Second Key Update: Technical Safeguards and Risk Management",
@@ -202,7 +212,12 @@ def load_seed_content():
     for entry in PUBLICATIONS:
         if Publication.objects.filter(slug=entry["slug"]).exists():
             continue
-        publication = Publication(status=Publication.Status.PUBLISHED, **entry)
+        publication = Publication(
+            status=Publication.Status.PUBLISHED,
+            arxiv_id=ARXIV_IDS[entry["slug"]],
+            citation_people=CHAIR,
+            **entry,
+        )
         cover = draw_cover(
             entry["title"], publication.get_kind_display(), entry["publication_date"].year
         )

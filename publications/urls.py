@@ -2,9 +2,10 @@
 
 from django.urls import path
 
+from citations.views import download
 from reportsite.pagecache import public_page
 
-from . import discovery, previews, views
+from . import discovery, file_addresses, previews, views
 
 app_name = "publications"
 
@@ -18,6 +19,20 @@ urlpatterns = [
         name="feed",
     ),
     path("publication/<slug:slug>/", views.publication_detail, name="detail"),
+    # BibTeX, RIS and CSL-JSON of a visible publication (citations.views).
+    path(
+        "publication/<slug:slug>/cite.<str:suffix>",
+        download(views.visible_publication),
+        name="citation",
+    ),
+    # Stable addresses of the PDFs and of each version of them (publications.file_addresses).
+    path("publication/<slug:slug>/pdf", file_addresses.current_document, name="document"),
+    path("publication/<slug:slug>/pdf/<slug:kind>", file_addresses.current_document, name="document"),
+    path(
+        "publication/<slug:slug>/pdf/<slug:kind>/<str:language>/v<int:number>",
+        file_addresses.document_version,
+        name="document-version",
+    ),
     path("preview/shared/<str:token>/", previews.shared_preview, name="shared-preview"),
     path("preview/<slug:kind>/<int:pk>/", previews.staff_preview, name="preview"),
 ]

@@ -149,6 +149,14 @@ def _document_groups(documents):
     return [(title, list(group)) for title, group in groupby(ordered, key=lambda d: d.title)]
 
 
+def visible_publication(request, slug):
+    """The publication visitors see at `slug`, or a 404 (drafts, scheduled, expired)."""
+    publication = get_object_or_404(Publication, slug=slug)
+    if not publication.is_visible:
+        raise Http404(gettext("No publication at this address."))
+    return publication
+
+
 @public_page
 def publication_detail(request, slug):
     publication = get_object_or_404(Publication, slug=slug)

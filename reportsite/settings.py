@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "reportsite",
+    # Citation metadata, downloads and stable file addresses (publications register with it).
+    "citations",
+    # Site search (SQLite FTS5 or PostgreSQL full-text search; apps register what is found).
+    "search",
     "publications",
     "consent",
     "translations",

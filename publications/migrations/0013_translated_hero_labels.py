@@ -29,7 +29,7 @@ def copy_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publications', '0010_site_texts_without_english_defaults_in_other_languages'),
+        ('publications', '0012_launch_publications_arxiv_ids_and_chair'),
     ]
 
     operations = [
