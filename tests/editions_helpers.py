@@ -1,0 +1,37 @@
+"""Shared helpers of the edition tests: sample reports in every source format (made with
+real pandoc), imports and publishing as an editor would."""
+
+import pypandoc
+
+from editions.actions import PublishEditionVersion
+from editions.importer import import_source
+from editions.sample_report import write_sample
+
+
+def convert(markdown_path, extension):
+    """The Markdown report converted by pandoc to .docx, .tex or .html (beside it)."""
+    target = markdown_path.with_suffix(extension)
+    extra = ["--citeproc", f"--resource-path={markdown_path.parent}", "--standalone"]
+    if extension == ".html":
+        extra.append("--mathml")
+    pypandoc.convert_file(
+        str(markdown_path), extension.lstrip(".").replace("tex", "latex"),
+        format="markdown", outputfile=str(target), extra_args=extra, cworkdir=str(markdown_path.parent),
+    )
+    return target
+
+
+def sample(tmp_path, extension=".md", **options):
+    options.setdefault("image_size", (700, 420))
+    path, counts = write_sample(tmp_path / "source", **options)
+    if extension != ".md":
+        path = convert(path, extension)
+    return path, counts
+
+
+def imported(path, publication, language="en", note=""):
+    return import_source(path, publication, language, note=note, files_prefix=f"imports/t{path.stem}{language}/")
+
+
+def publish(version, user):
+    return PublishEditionVersion(user, version).execute()
