@@ -140,6 +140,8 @@ def _flatten(blocks):
     """Unwrap the containers pandoc keeps around headings (HTML sections, Word styles)."""
     flat = []
     for block in blocks:
+        if block["t"] == "Div" and attr_id(block["c"][0]) in ("title-block-header", "TOC"):
+            continue  # a standalone HTML file's title block and contents
         if block["t"] == "Div":
             attr, inner = block["c"]
             classes = {name.lower() for name in attr_classes(attr)}

@@ -1,6 +1,8 @@
 """Shared helpers of the edition tests: sample reports in every source format (made with
 real pandoc), imports and publishing as an editor would."""
 
+import re
+
 import pypandoc
 
 from editions.actions import PublishEditionVersion
@@ -18,6 +20,11 @@ def convert(markdown_path, extension):
         str(markdown_path), extension.lstrip(".").replace("tex", "latex"),
         format="markdown", outputfile=str(target), extra_args=extra, cworkdir=str(markdown_path.parent),
     )
+    if extension == ".tex":
+        # pandoc's template wraps images in its own \pandocbounded macro; authors write
+        # \includegraphics, as here.
+        text = target.read_text()
+        target.write_text(re.sub(r"\\pandocbounded\{(\\includegraphics(?:\[[^\]]*\])?\{[^}]*\})\}", r"\1", text))
     return target
 
 
