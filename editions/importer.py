@@ -49,7 +49,7 @@ from .writer import Writer, attr_classes, attr_id, attr_values, clean_identifier
 
 FIGURES = renditions.RenditionSpec("figures", (480, 800, 1200, 1600), 1200)
 REFERENCE_TITLES = {"references", "bibliography", "works cited", "références", "bibliographie", "referencias"}
-NUMBER_PREFIX = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+(?=\S)")
+NUMBER_PREFIX = re.compile(r"^\s*(\d+(?:\.\d+)*|[A-Z](?:\.\d+)+)\.?\s+(?=\S)")
 SUMMARY_CHARACTERS = 280
 
 

@@ -186,7 +186,7 @@ def versions(request, slug):
     published = list(
         reading.edition.versions.filter(status=EditionVersion.Status.PUBLISHED).order_by("-number")
     )
-    return _render(request, "editions/versions.html", reading, {"versions": published})
+    return _render(request, "editions/versions.html", reading, {"published_versions": published})
 
 
 @public_page
