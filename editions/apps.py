@@ -7,6 +7,7 @@ class EditionsConfig(AppConfig):
     verbose_name = "Report editions"
 
     def ready(self):
+        from publications.discovery import register_sitemap
         from publications.editors import register_editor_models
         from reportsite import pagecache
 
@@ -14,6 +15,10 @@ class EditionsConfig(AppConfig):
             ("editions", "edition"), ("editions", "editionversion"), ("editions", "editionimport"),
             ("editions", "figure"), ("editions", "table"), ("editions", "section"), ("editions", "erratum"),
         )
+
+        from .discovery import EditionSitemap
+
+        register_sitemap("editions", EditionSitemap)
 
         from .models import Chapter, Edition, EditionVersion, Erratum, Figure, Section, Table
 

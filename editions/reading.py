@@ -130,12 +130,29 @@ class Reading:
         index = next(i for i, c in enumerate(chapters) if c.pk == chapter.pk)
         return {
             "chapter": chapter,
+            "heading": own_chapter or chapter,
+            "heading_lang": language if own_chapter is None else None,
+            "toc": self.toc(chapters),
             "sections": shown,
             "notes": [{"number": n.number, "html": mark_safe(self.fill(n.html))} for n in notes],
             "previous_chapter": chapters[index - 1] if index > 0 else None,
             "next_chapter": chapters[index + 1] if index + 1 < len(chapters) else None,
             "fallback_notice": bool(self.translation is not None and any(s["lang"] for s in shown)),
         }
+
+    def toc(self, chapters):
+        """[{chapter, title, lang}]: chapter titles in the page's language where translated."""
+        translated = {c.identifier: c for c in self.extra.get("translated_chapters", [])}
+        english = settings.LANGUAGE_CODE if self.translation is not None else None
+        return [
+            {
+                "chapter": c,
+                "title": translated[c.identifier].title if c.identifier in translated else c.title,
+                "summary": translated[c.identifier].summary if c.identifier in translated else c.summary,
+                "lang": None if c.identifier in translated else english,
+            }
+            for c in chapters
+        ]
 
     def translated_chapter(self, chapter):
         return next(

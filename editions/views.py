@@ -96,9 +96,7 @@ def _render(request, template, reading, context):
 
 
 def render_home(request, reading):
-    chapters = reading.chapters()
-    translated = {c.identifier: c for c in reading.extra.get("translated_chapters", [])}
-    toc = [{"chapter": c, "own": translated.get(c.identifier)} for c in chapters]
+    toc = reading.toc(reading.chapters())
     other_languages = [
         e for e in Edition.objects.filter(publication=reading.edition.publication, current_version__isnull=False)
         if e.language != get_language()
