@@ -154,6 +154,9 @@ class Section(models.Model):
     html = models.TextField(blank=True)
     text = models.TextField(blank=True, help_text="Plain text, for comparing versions.")
     word_count = models.PositiveIntegerField(default=0)
+    # The section's errata as pages show them (kept in step by Erratum.save/delete), so a
+    # chapter page reads them with its sections.
+    errata_notes = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["version", "order"]
@@ -163,6 +166,12 @@ class Section(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}".strip() or self.identifier
+
+    def refresh_errata(self):
+        self.errata_notes = [
+            {"text": e.text, "date": e.created_at.date().isoformat()} for e in self.errata.order_by("created_at")
+        ]
+        self.save(update_fields=["errata_notes"])
 
 
 class Erratum(models.Model):
@@ -178,6 +187,15 @@ class Erratum(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.section.refresh_errata()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.section.refresh_errata()
+        return result
 
 
 class Figure(models.Model):

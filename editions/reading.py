@@ -104,17 +104,19 @@ class Reading:
     # pages ----------------------------------------------------------------------------
 
     def chapters(self):
-        return list(self.version.chapters.all())
+        if "chapters" not in self.extra:
+            self.extra["chapters"] = list(self.version.chapters.all())
+        return self.extra["chapters"]
 
     def chapter_page(self, chapter, chapters):
         """Everything a chapter page shows: 5 queries (+2 on a translated page)."""
-        sections = list(chapter.sections.prefetch_related("errata"))
+        sections = list(chapter.sections.all())
         figures = {f.identifier: f for f in chapter.figures.all()}
         tables = {t.identifier: t for t in chapter.tables.all()}
         own_chapter = self.translated_chapter(chapter)
         translated = {}
         if own_chapter is not None:
-            translated = {s.identifier: s for s in own_chapter.sections.prefetch_related("errata")}
+            translated = {s.identifier: s for s in own_chapter.sections.all()}
             figures.update((f.identifier, f) for f in own_chapter.figures.all())
             tables.update((t.identifier, t) for t in own_chapter.tables.all())
         notes = list((own_chapter or chapter).footnotes.all())

@@ -4,6 +4,7 @@ what changed; the same pages as a staff preview of a draft version (never cached
 import mimetypes
 
 from django.conf import settings
+from django.db.models import F
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +18,7 @@ from reportsite.pagecache import public_page
 
 from . import changes, conf
 from .actions import PublishEditionVersion
-from .models import Anchor, Edition, EditionVersion
+from .models import Anchor, Chapter, Edition, EditionVersion
 from .reading import Reading, find_removed, preview_media_prefix, public_media_prefix
 
 
@@ -45,19 +46,28 @@ def _editions(slug):
 
 
 def current_reading(slug):
-    editions, language = _editions(slug)
-    english = editions.get(settings.LANGUAGE_CODE)
-    own = editions.get(language)
-    base = english if english and english.current_version_id else own
-    if base is None or base.current_version_id is None:
-        raise Http404(gettext("This edition is not published yet."))
-    version = base.current_version
-    version.edition = base
-    reading = Reading(version, _read_url(slug), public_media_prefix())
-    if own is not None and own is not base and own.current_version_id:
-        reading.translation = own.current_version
-        reading.translation.edition = own
-        reading.extra["translated_chapters"] = list(own.current_version.chapters.all())
+    """The current version in English, and the page language's one: with their chapters,
+    in one query."""
+    language = get_language()
+    chapters = list(
+        Chapter.objects.select_related("version__edition__publication").filter(
+            version__edition__publication__slug=slug,
+            version__edition__language__in={settings.LANGUAGE_CODE, language},
+            version__edition__current_version=F("version"),
+        ).order_by("version__edition__language", "order")
+    )
+    by_language = {}
+    for chapter in chapters:
+        by_language.setdefault(chapter.version.edition.language, []).append(chapter)
+    if not chapters or not chapters[0].version.edition.publication.is_visible:
+        raise Http404(gettext("No edition at this address."))
+    base_language = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in by_language else language
+    base = by_language[base_language]
+    reading = Reading(base[0].version, _read_url(slug), public_media_prefix())
+    reading.extra["chapters"] = base
+    if language != base_language and language in by_language:
+        reading.translation = by_language[language][0].version
+        reading.extra["translated_chapters"] = by_language[language]
     return reading
 
 
