@@ -4,8 +4,8 @@ what changed; the same pages as a staff preview of a draft version (never cached
 import mimetypes
 
 from django.conf import settings
-from django.db.models import F
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
