@@ -34,6 +34,7 @@ ALLOWED_ATTRIBUTES = {
     "td": _COMMON | {"colspan", "rowspan"},
     "th": _COMMON | {"colspan", "rowspan", "scope"},
     "div": _COMMON | {"role", "aria-label"},
+    "span": _COMMON | {"role", "aria-label", "tabindex"},
     "math": {"display", "xmlns"},
     "annotation": {"encoding"},
     "mo": {"stretchy", "fence", "form", "separator", "lspace", "rspace", "accent", "largeop", "movablelimits", "symmetric"},
@@ -255,8 +256,13 @@ class Writer:
         return f"<code>{escape(c[1])}</code>"
 
     def i_Math(self, c):
-        self.formulas.append((c[0]["t"] == "DisplayMath", c[1]))
-        return f"@@math:{len(self.formulas) - 1}@@"
+        display = c[0]["t"] == "DisplayMath"
+        self.formulas.append((display, c[1]))
+        placeholder = f"@@math:{len(self.formulas) - 1}@@"
+        if display:
+            # A wide equation scrolls on its own on a phone: keyboard users can scroll it too.
+            return f'<span class="reader-equation" role="group" aria-label="Equation" tabindex="0">{placeholder}</span>'
+        return placeholder
 
     def i_RawInline(self, c):
         return c[1] if c[0] == "html" else ""
