@@ -16,9 +16,12 @@ class EditionsConfig(AppConfig):
             ("editions", "figure"), ("editions", "table"), ("editions", "section"), ("editions", "erratum"),
         )
 
-        from .discovery import EditionSitemap
+        from publications.views import register_publication_link
+
+        from .discovery import EditionSitemap, read_online_link
 
         register_sitemap("editions", EditionSitemap)
+        register_publication_link(read_online_link)
 
         from .models import Chapter, Edition, EditionVersion, Erratum, Figure, Section, Table
 

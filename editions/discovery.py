@@ -44,3 +44,14 @@ class EditionSitemap(SiteUrlSitemap):
     def lastmod(self, item):
         return item[3]
 
+
+
+def read_online_link(publication):
+    """The "Read online" link on a publication's page, once an edition is published."""
+    from django.utils.translation import gettext
+
+    from .models import Edition
+
+    if not Edition.objects.filter(publication=publication, current_version__isnull=False).exists():
+        return None
+    return {"url": reverse("editions:home", args=[publication.slug]), "label": gettext("Read the report online")}
