@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django_tasks_db.models import DBTaskResult
 
 from reportsite.adminlists import SafeFilterAdmin
 
@@ -19,6 +20,11 @@ from .pandoc_source import SUPPORTED_EXTENSIONS
 from .tasks import fail_stale_imports, import_edition
 
 ACCEPTED = (*SUPPORTED_EXTENSIONS, ".zip")
+
+# The task queue's own records are for operators (`manage.py prune_db_task_results`);
+# editors follow their imports on the import's page.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 class ImportForm(forms.ModelForm):

@@ -95,11 +95,11 @@ INSTALLED_APPS = [
     "reportsite",
     "publications",
     "consent",
-    "editions",
     # Background work (the editions' imports): Django's tasks framework (backport) and its
     # database backend; `manage.py db_worker` runs the tasks.
     "django_tasks",
     "django_tasks_db",
+    "editions",
 ]
 
 MIDDLEWARE = [

@@ -42,3 +42,19 @@ def imported(path, publication, language="en", note=""):
 
 def publish(version, user):
     return PublishEditionVersion(user, version).execute()
+
+
+def import_small_edition(tmp_path):
+    """A one-chapter edition of the first publication, as its recorded import made it."""
+    from editions.models import EditionImport
+    from publications.models import Publication
+
+    publication = Publication.objects.order_by("pk").first()
+    path, _ = sample(tmp_path, chapters=1, sections=2, figures=1, tables=1, references=2)
+    version = imported(path, publication)
+    EditionImport.objects.create(
+        publication=publication, source="sources/report.md", source_name="report.md",
+        status=EditionImport.Status.DONE, progress=100, version=version,
+    )
+    version.sections.get(identifier="sec-1-1").errata.create(text="A corrected number.")
+    return version
