@@ -32,6 +32,9 @@ run: setup
 	@echo "Site: http://127.0.0.1:8000/   Admin: http://127.0.0.1:8000/admin/"
 	@echo "To create an admin user, run in another terminal: $(BIN)/python manage.py createsuperuser"
 	@echo ""
+	@# The background worker (edition imports) runs beside the server and stops with it.
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium, the catalogue checks run gettext's msgfmt and the

@@ -150,6 +150,8 @@ class Topology:
             # Plain HTTP on loopback; a real deployment terminates TLS in nginx.
             CONSENT_COOKIE_SECURE="false",
         )
+        # Drafts' figure files and uploaded sources: shared by the app servers and the worker.
+        self.env["EDITION_PRIVATE_ROOT"] = str(self.folder / "edition-drafts")
         self.env.update({key: str(value) for key, value in variables.items()})
 
     # -- the whole topology ---------------------------------------------------------------
@@ -171,6 +173,7 @@ class Topology:
             self.manage("collectstatic", "--noinput", "-v0")
             for index in range(self.app_count):
                 self.start_app(index)
+            self.start_worker()
             self.start_nginx()
         except BaseException:
             self.stop()
@@ -180,7 +183,7 @@ class Topology:
     def stop(self):
         for index in range(self.app_count):
             self.kill_app(index, signal.SIGTERM)
-        for name in ("nginx", "s3", "redis"):
+        for name in ("nginx", "worker", "s3", "redis"):
             self._stop_process(name)
         if self.postgres_bin and (self.folder / "pg").is_dir():
             self._as_postgres(
@@ -374,6 +377,12 @@ class Topology:
         _wait(f"App server {index}", lambda: _http_status(self.app_url(index, "/healthz")) in (200, 503),
               process, self.folder / f"app{index}.log")
         return process
+
+    def start_worker(self):
+        """The background task worker beside the app servers (edition imports); the folder
+        of drafts' files and uploaded sources is one the app servers share with it."""
+        self.worker = self._spawn("worker", [PYTHON, "manage.py", "db_worker", "--interval", "0.5"], env=self.env)
+        return self.worker
 
     def kill_app(self, index, sig=signal.SIGKILL):
         """Stop app server `index` (SIGKILL: its master and every worker, at once)."""

@@ -194,6 +194,11 @@ class PublicationSitemap(SiteUrlSitemap):
 SITEMAPS = {"pages": PagesSitemap, "publications": PublicationSitemap}
 
 
+def register_sitemap(name, sitemap):
+    """Another app's pages in sitemap.xml (its AppConfig.ready calls this)."""
+    SITEMAPS[name] = sitemap
+
+
 # schema.org (JSON-LD)
 
 

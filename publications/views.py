@@ -15,6 +15,16 @@ from reportsite.pagecache import Number, Text, public_page
 from .discovery import absolute, cover_card_image, organization_data, report_data
 from .models import PartnerOrganisation, Publication, SiteContent
 
+# Other apps add links to a publication's page (editions: "Read the report online"):
+# each function(publication) returns {"url", "label"} or None. See register_publication_link.
+PUBLICATION_LINKS = []
+
+
+def register_publication_link(function):
+    if function not in PUBLICATION_LINKS:
+        PUBLICATION_LINKS.append(function)
+
+
 LATEST_PUBLICATIONS_ON_HOME = 6
 PUBLICATIONS_PER_PAGE = 10
 RELATED_PUBLICATIONS = 3
@@ -194,6 +204,7 @@ def render_publication(request, publication, documents, preview=None):
             "card_image": cover_card_image(publication),
             "report": report_data(publication, site, documents),
             "canonical_url": publication.absolute_url,
+            "extra_links": [link for function in PUBLICATION_LINKS if (link := function(publication))],
         },
     )
     if preview:

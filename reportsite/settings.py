@@ -100,6 +100,11 @@ INSTALLED_APPS = [
     "publications",
     "consent",
     "translations",
+    # Background work (the editions' imports): Django's tasks framework (backport) and its
+    # database backend; `manage.py db_worker` runs the tasks.
+    "django_tasks",
+    "django_tasks_db",
+    "editions",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +200,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # Public pages are cached whole for anonymous visitors, per consent state (reportsite.pagecache).
 # PAGE_CACHE_SECONDS=0 turns it off. With the local-memory cache each worker keeps its own
 # copies, and this file's time tells every worker on the machine that content changed.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+EDITION_PRIVATE_ROOT = BASE_DIR / env.str("EDITION_PRIVATE_ROOT", default="var/edition-drafts")
+EDITION_IMPORT_STALE_SECONDS = env.int("EDITION_IMPORT_STALE_SECONDS", default=120)
+
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_STAMP_FILE = BASE_DIR / env.str("PAGE_CACHE_STAMP_FILE", default="var/content-changed")

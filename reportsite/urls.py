@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("consent.urls")),
     path("", include("publications.urls")),
     path("", include("search.urls")),
+    path("", include("editions.urls")),
     prefix_default_language=False,
 )
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from publications.seed import load_seed_content
 from tests.conftest import SAME_ORIGIN, STAFF_PASSWORD
+from tests.editions_helpers import import_small_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,17 @@ READ_ONLY = {**FULL, "add": 403}
 TRANSLATIONS = READ_ONLY
 # One record only: the list goes to it, and a second cannot be added.
 SINGLETON = {**FULL, "changelist": 302, "add": 403}
+
+# The web edition (editions): imports are added; versions, sections, figures and tables come
+# from an import only (their add page is a 403).
+EDITIONS = {
+    "editions.editionimport": FULL,
+    "editions.edition": READ_ONLY,
+    "editions.editionversion": READ_ONLY,
+    "editions.section": READ_ONLY,
+    "editions.figure": READ_ONLY,
+    "editions.table": READ_ONLY,
+}
 
 # What each role may open, by model; every other page of every registered model is a 403.
 # Extra admin pages (recovery of deleted items, consent overview) are named by URL name.
@@ -48,6 +60,7 @@ EXPECTED = {
         "publications_partnerorganisation_recoverlist": 200,
         "consent_consentrecord_overview": 200,
         "translations.translationsource": TRANSLATIONS,
+        **EDITIONS,
     },
     # Editors manage content, and nothing of consent (issue 9, point 8).
     "editor": {
@@ -57,6 +70,7 @@ EXPECTED = {
         "publications_publication_recoverlist": 200,
         "publications_partnerorganisation_recoverlist": 200,
         "translations.translationsource": TRANSLATIONS,
+        **EDITIONS,
     },
     # Privacy officers manage consent: purposes, policy versions, records, overview, export.
     "privacy officer": {
@@ -76,9 +90,11 @@ EXTRA_PAGES = (
 
 
 @pytest.fixture
-def seeded(consent_seed, django_user_model):
-    """The launch content, a visitor's consent decision, and one failed admin login."""
+def seeded(consent_seed, django_user_model, tmp_path):
+    """The launch content, a visitor's consent decision, one failed admin login, and an
+    imported edition with its import."""
     load_seed_content()
+    import_small_edition(tmp_path)
     visitor = Client()
     response = visitor.post(
         "/consent/",

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""The web edition of a report the real one's size: import time and memory, chapter page
+queries, throughput beside a static file, HTML bytes.
+
+    .venv/bin/python bench/edition_import.py [--chapters 10] [--duration 5]
+
+Generates a Markdown report (editions.sample_report) of about 120 000 words in 10
+chapters, with 200 figures (1600 × 1000 PNG made with Pillow), 60 tables, 800 footnotes
+and 1 500 references, zips it with its images and, in a temporary site (SQLite, seed
+content, collected static files):
+
+- imports it as the worker would (`manage.py import_edition --now`): wall time, CPU time
+  and peak memory of the importing process (Python, with its figure threads) and of
+  pandoc (its child); on a busy machine compare CPU time with the goal;
+- publishes it and counts the SQL queries of the longest chapter page, rendered and then
+  answered from the page cache (Django's test client in one process);
+- serves the site with Gunicorn (gunicorn.conf.py, 2 workers) and loads the longest
+  chapter and a static file with `wrk` for `--duration` seconds each: requests per second
+  and the ratio;
+- prints the chapter's HTML bytes, raw, gzip (level 6) and Brotli (quality 5).
+
+Goals (issue 16): import ≤ 60 s, peak ≤ 600 MB, queries ≤ 10 rendered and 0 cached,
+throughput ÷ static ≥ 0.9.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from throughput import hashed_static_path, run_wrk  # noqa: E402
+
+from tests.servers import PYTHON, TemporarySite, free_port  # noqa: E402
+
+IMPORT = """
+import json, resource, time
+from django.core.management import call_command
+started = time.monotonic()
+call_command("import_edition", "{slug}", "{source}", now=True)
+seconds = time.monotonic() - started
+me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({{"seconds": seconds,
+    "python_cpu": me.ru_utime + me.ru_stime, "pandoc_cpu": children.ru_utime + children.ru_stime,
+    "python_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "pandoc_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
+"""
+
+PUBLISH_AND_COUNT = """
+import json
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from editions.actions import PublishEditionVersion
+from editions.models import EditionVersion
+from publications.models import SiteContent
+user = User.objects.create_superuser("bench", "bench@example.org", "bench-password-unused")
+version = EditionVersion.objects.latest("pk")
+PublishEditionVersion(user, version).execute()
+SiteContent.load()
+longest = version.chapters.order_by("-word_count").first()
+path = "/publication/{slug}/read/" + longest.identifier + "/"
+client = Client(HTTP_HOST="127.0.0.1")
+with CaptureQueriesContext(connection) as rendered:
+    first = client.get(path)
+with CaptureQueriesContext(connection) as cached:
+    second = client.get(path)
+print(json.dumps({{"path": path, "rendered": len(rendered), "cached": len(cached),
+    "cache": second.get("X-Page-Cache"), "status": first.status_code,
+    "words": longest.word_count, "figures": longest.figures.count()}}))
+"""
+
+
+def shell(site, code):
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=site.env, capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chapters", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per address")
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: install it (Debian/Ubuntu: apt-get install wrk), then run again.")
+
+    from editions.sample_report import write_sample
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-edition-"))
+    try:
+        started = time.monotonic()
+        _path, counts = write_sample(
+            folder / "source", chapters=options.chapters, sections=10, paragraphs=12, paragraph_words=100,
+            notes=8, figures=20, tables=6, references=1500, image_size=(1600, 1000), title="Benchmark report",
+        )
+        archive = shutil.make_archive(str(folder / "report"), "zip", folder / "source")
+        words = len((folder / "source" / "report.md").read_text().split())
+        print(f"Source: {counts.chapters} chapters, {counts.sections} sections, {counts.figures} figures, "
+              f"{counts.tables} tables, {counts.footnotes} footnotes, {counts.references} references, "
+              f"~{words} words (made in {time.monotonic() - started:.1f} s)")
+
+        site = TemporarySite(folder / "site", EDITION_PRIVATE_ROOT=folder / "private")
+        site.prepare(seed=True, static=True)
+        slug = "international-ai-safety-report-2025"
+        # On a shared machine the wall time depends on what else runs: CPU time does not.
+        load_before = os.getloadavg()[0]
+        imported = shell(site, IMPORT.format(slug=slug, source=archive))
+        print(f"Import: {imported['seconds']:.1f} s wall (goal ≤ 60); CPU: importer {imported['python_cpu']:.1f} s, "
+              f"pandoc {imported['pandoc_cpu']:.1f} s; load average before: {load_before:.1f}")
+        print(f"Peak memory: importer {imported['python_mb']:.0f} MB, pandoc {imported['pandoc_mb']:.0f} MB (goal ≤ 600)")
+        page = shell(site, PUBLISH_AND_COUNT.format(slug=slug))
+        print(f"Longest chapter {page['path']} ({page['words']} words, {page['figures']} figures): "
+              f"{page['rendered']} queries rendered (goal ≤ 10), {page['cached']} cached ({page['cache']}, goal 0)")
+
+        port = free_port()
+        with site.gunicorn(port, workers=2):
+            base = f"http://127.0.0.1:{port}"
+            html = urllib.request.urlopen(base + page["path"]).read()
+            print(f"HTML: {len(html):,} bytes raw, {len(gzip.compress(html, 6)):,} gzip-6, "
+                  + (f"{len(_brotli(html)):,} brotli-5" if _brotli(html) else "brotli not installed"))
+            static = hashed_static_path(site)
+            results = {}
+            for label, address in (("static file", static), ("longest chapter", page["path"])):
+                run_wrk(base + address, 1, 16, 2)  # warm up
+                results[label] = run_wrk(base + address, options.duration, 16, 2)
+        for label, result in results.items():
+            print(f"{label:>16}: {result['rps']:8.0f} req/s, p99 {result['p99_ms']:.1f} ms, errors {result['errors']}")
+        ratio = results["longest chapter"]["rps"] / results["static file"]["rps"]
+        print(f"Chapter ÷ static file: {ratio:.2f} (goal ≥ 0.9)")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _brotli(data):
+    try:
+        import brotli
+    except ImportError:
+        return b""
+    return brotli.compress(data, quality=5)
+
+
+if __name__ == "__main__":
+    main()

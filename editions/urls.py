@@ -1,0 +1,22 @@
+"""Reading pages, in every language (mounted under i18n_patterns), and staff previews."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "editions"
+
+urlpatterns = [
+    path("publication/<slug:slug>/read/", views.edition_home, name="home"),
+    path("publication/<slug:slug>/read/versions/", views.versions, name="versions"),
+    path("publication/<slug:slug>/read/references/", views.references, name="references"),
+    path("publication/<slug:slug>/read/v<int:number>/", views.edition_home, name="home-version"),
+    path("publication/<slug:slug>/read/v<int:number>/changes/", views.version_changes, name="changes"),
+    path("publication/<slug:slug>/read/v<int:number>/references/", views.references, name="references-version"),
+    path("publication/<slug:slug>/read/v<int:number>/<str:identifier>/", views.element, name="element-version"),
+    path("publication/<slug:slug>/read/<str:identifier>/", views.element, name="element"),
+    path("preview/edition/<int:pk>/", views.preview_home, name="preview"),
+    path("preview/edition/<int:pk>/references/", views.preview_references, name="preview-references"),
+    path("preview/edition/<int:pk>/<str:identifier>/", views.preview_element, name="preview-element"),
+    path("preview/edition-media/<int:pk>/<path:name>", views.preview_media, name="preview-media"),
+]

@@ -1,0 +1,260 @@
+"""Reading pages: the edition's home, chapters, figures, tables, references, versions and
+what changed; the same pages as a staff preview of a draft version (never cached)."""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import F
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext
+from django.views.decorators.http import require_safe
+
+from publications.models import SiteContent
+from publications.views import mark_as_preview
+from reportsite.pagecache import public_page
+
+from . import changes, conf
+from .actions import PublishEditionVersion
+from .models import Anchor, Chapter, Edition, EditionVersion
+from .reading import Reading, find_removed, preview_media_prefix, public_media_prefix
+
+
+def _read_url(slug, number=None):
+    if number:
+        return reverse("editions:home-version", args=[slug, number])
+    return reverse("editions:home", args=[slug])
+
+
+def _editions(slug):
+    """The publication's visible editions in English and the page's language."""
+    language = get_language()
+    editions = {
+        e.language: e
+        for e in Edition.objects.select_related("publication", "current_version").filter(
+            publication__slug=slug, language__in={settings.LANGUAGE_CODE, language}
+        )
+    }
+    if not editions:
+        raise Http404(gettext("No edition at this address."))
+    publication = next(iter(editions.values())).publication
+    if not publication.is_visible:
+        raise Http404(gettext("No edition at this address."))
+    return editions, language
+
+
+def current_reading(slug):
+    """The current version in English, and the page language's one: with their chapters,
+    in one query."""
+    language = get_language()
+    chapters = list(
+        Chapter.objects.select_related("version__edition__publication").filter(
+            version__edition__publication__slug=slug,
+            version__edition__language__in={settings.LANGUAGE_CODE, language},
+            version__edition__current_version=F("version"),
+        ).order_by("version__edition__language", "order")
+    )
+    by_language = {}
+    for chapter in chapters:
+        by_language.setdefault(chapter.version.edition.language, []).append(chapter)
+    if not chapters or not chapters[0].version.edition.publication.is_visible:
+        raise Http404(gettext("No edition at this address."))
+    base_language = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in by_language else language
+    base = by_language[base_language]
+    reading = Reading(base[0].version, _read_url(slug), public_media_prefix())
+    reading.extra["chapters"] = base
+    if language != base_language and language in by_language:
+        reading.translation = by_language[language][0].version
+        reading.extra["translated_chapters"] = by_language[language]
+    return reading
+
+
+def versioned_reading(slug, number):
+    editions, language = _editions(slug)
+    for code in (language, settings.LANGUAGE_CODE):
+        edition = editions.get(code)
+        if edition is None:
+            continue
+        version = edition.versions.filter(number=number, status=EditionVersion.Status.PUBLISHED).first()
+        if version is not None:
+            version.edition = edition
+            return Reading(version, _read_url(slug, number), public_media_prefix(), is_current=False)
+    raise Http404(gettext("No such version."))
+
+
+def _reading(slug, number):
+    return versioned_reading(slug, number) if number else current_reading(slug)
+
+
+def _render(request, template, reading, context):
+    edition = reading.edition
+    context.update(
+        site=SiteContent.load(),
+        reading=reading,
+        edition=edition,
+        version=reading.version,
+        publication=edition.publication,
+        example=edition.example,
+        preview=reading.extra.get("preview"),
+    )
+    response = render(request, template, context)
+    if reading.preview:
+        mark_as_preview(response)
+    return response
+
+
+def render_home(request, reading):
+    toc = reading.toc(reading.chapters())
+    other_languages = [
+        e for e in Edition.objects.filter(publication=reading.edition.publication, current_version__isnull=False)
+        if e.language != get_language()
+    ] if not reading.preview else []
+    return _render(request, "editions/edition_home.html", reading, {
+        "toc": toc,
+        "documents": list(reading.edition.publication.live_documents()) if not reading.preview else [],
+        "other_languages": other_languages,
+    })
+
+
+def render_element(request, reading, identifier):
+    """A chapter, figure or table page; a section's address leads to its place in its chapter."""
+    chapters = reading.chapters()
+    chapter = next((c for c in chapters if c.identifier == identifier), None)
+    if chapter is not None:
+        context = reading.chapter_page(chapter, chapters)
+        return _render(request, "editions/chapter.html", reading, {**context, "chapters": chapters})
+    anchor = reading.anchor(identifier)
+    if anchor is None:
+        return _missing(request, reading, identifier)
+    if anchor.kind == Anchor.Kind.ALIAS:
+        return HttpResponsePermanentRedirect(reading.url(anchor.target))
+    if anchor.kind in (Anchor.Kind.SECTION, Anchor.Kind.HEADING):
+        return HttpResponseRedirect(f"{reading.url(anchor.chapter_identifier)}#{identifier}")
+    if anchor.kind == Anchor.Kind.REFERENCE:
+        return HttpResponseRedirect(f"{reading.url('references')}#{identifier}")
+    chapter = next(c for c in chapters if c.identifier == anchor.chapter_identifier)
+    if anchor.kind == Anchor.Kind.FIGURE:
+        figure = reading.version.figures.select_related("section").get(identifier=identifier)
+        return _render(request, "editions/figure.html", reading, {
+            "figure": figure, "chapter": chapter, "figure_html": reading.figure_html(figure),
+        })
+    table = reading.version.tables.select_related("section").get(identifier=identifier)
+    return _render(request, "editions/table.html", reading, {
+        "table": table, "chapter": chapter, "table_html": reading.table_html(table),
+    })
+
+
+def _missing(request, reading, identifier):
+    if reading.preview:
+        raise Http404(gettext("No such part of this version."))
+    removed = find_removed(reading.edition, identifier)
+    if removed is None:
+        raise Http404(gettext("No such part of this edition."))
+    last_with, removed_in = removed
+    slug = reading.edition.publication.slug
+    response = _render(request, "editions/removed.html", reading, {
+        "identifier": identifier,
+        "removed_in": removed_in,
+        "last_with": last_with,
+        "old_url": reverse("editions:element-version", args=[slug, last_with, identifier]),
+    })
+    response.status_code = 410
+    return response
+
+
+def render_references(request, reading):
+    return _render(request, "editions/references.html", reading, {
+        "references": list(reading.version.references.all()),
+    })
+
+
+# Public pages -----------------------------------------------------------------------
+
+
+@public_page
+def edition_home(request, slug, number=None):
+    return render_home(request, _reading(slug, number))
+
+
+@public_page
+def element(request, slug, identifier, number=None):
+    return render_element(request, _reading(slug, number), identifier)
+
+
+@public_page
+def references(request, slug, number=None):
+    return render_references(request, _reading(slug, number))
+
+
+@public_page
+def versions(request, slug):
+    reading = current_reading(slug)
+    published = list(
+        reading.edition.versions.filter(status=EditionVersion.Status.PUBLISHED).order_by("-number")
+    )
+    return _render(request, "editions/versions.html", reading, {"published_versions": published})
+
+
+@public_page
+def version_changes(request, slug, number):
+    reading = versioned_reading(slug, number)
+    earlier = (
+        reading.edition.versions.filter(status=EditionVersion.Status.PUBLISHED, number__lt=number)
+        .order_by("-number").first()
+    )
+    return _render(request, "editions/changes.html", reading, {
+        "earlier": earlier,
+        "changes": changes.between(earlier, reading.version) if earlier else [],
+    })
+
+
+# Staff previews of a draft version ------------------------------------------------------
+
+
+def _preview_reading(request, pk):
+    version = get_object_or_404(EditionVersion.objects.select_related("edition__publication"), pk=pk)
+    if not PublishEditionVersion.can_preview(request.user, version):
+        raise Http404(gettext("No such version."))
+    media = public_media_prefix() if version.files_public else preview_media_prefix(version)
+    reading = Reading(version, reverse("editions:preview", args=[pk]), media, is_current=False, preview=True)
+    reading.extra["preview"] = {
+        "subject": f"Version {version.number} of {version.edition} ({version.get_status_display().lower()}): "
+        "visitors cannot see this preview.",
+        "edit_url": reverse("admin:editions_editionversion_change", args=[pk]),
+    }
+    return reading
+
+
+@require_safe
+@staff_member_required
+def preview_home(request, pk):
+    return render_home(request, _preview_reading(request, pk))
+
+
+@require_safe
+@staff_member_required
+def preview_element(request, pk, identifier):
+    return render_element(request, _preview_reading(request, pk), identifier)
+
+
+@require_safe
+@staff_member_required
+def preview_references(request, pk):
+    return render_references(request, _preview_reading(request, pk))
+
+
+@require_safe
+@staff_member_required
+def preview_media(request, pk, name):
+    """A draft version's figure files, for staff only (they are not under MEDIA_ROOT)."""
+    version = get_object_or_404(EditionVersion, pk=pk)
+    if not PublishEditionVersion.can_preview(request.user, version) or ".." in name.split("/"):
+        raise Http404
+    storage = conf.private_storage()
+    if not name.startswith("imports/") or not storage.exists(name):
+        raise Http404
+    response = FileResponse(storage.open(name, "rb"), content_type=mimetypes.guess_type(name)[0])
+    response["Cache-Control"] = "private, no-store"
+    return response

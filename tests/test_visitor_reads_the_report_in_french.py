@@ -1,0 +1,70 @@
+"""A French translation of two chapters: /fr/ readers get French where it exists and the
+English sections, marked lang="en" with a notice, elsewhere; hreflang alternates and the
+sitemap list each chapter in the languages it exists in."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from tests.editions_helpers import imported, publish, sample
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def publisher(editor):
+    editor.user_permissions.add(Permission.objects.get(codename="publish_editionversion"))
+    return editor
+
+
+def french(text):
+    """Chapters 1 and 2 "translated": French titles and text, the identifiers kept."""
+    text = text.split("\n# Chapter 3 ")[0]
+    text = re.sub(r"(?m)^# Chapter (\d) findings", r"# Constats du chapitre \1", text)
+    text = re.sub(r"(?m)^## Topic (\d\.\d) in depth", r"## Sujet \1 en détail", text)
+    return re.sub(r"(?m)^([A-Z][a-z]+ )", r"En français : \1", text)
+
+
+@pytest.fixture
+def editions(tmp_path, make_publication, publisher):
+    publication = make_publication(slug="report")
+    path, _ = sample(tmp_path, chapters=3, sections=2, figures=1, tables=1)
+    english = publish(imported(path, publication), publisher)
+    path.write_text(french(path.read_text()))
+    translation = publish(imported(path, publication, language="fr"), publisher)
+    return english, translation
+
+
+def test_french_chapters_in_french_the_others_in_english_marked_as_such(client, editions):
+    english, translation = editions
+    assert sorted(translation.chapters.values_list("identifier", flat=True)) == ["chapter-1", "chapter-2"]
+    assert set(translation.sections.filter(level=2).values_list("identifier", flat=True)) == {
+        "sec-1-1", "sec-1-2", "sec-2-1", "sec-2-2"
+    }
+
+    page = client.get("/fr/publication/report/read/chapter-1/").text
+    assert "Constats du chapitre 1" in page and "Sujet 1.1 en détail" in page
+    assert 'lang="en"' not in page.split('<article class="reader-chapter"')[1]
+    assert "not translated" not in page
+
+    page = client.get("/fr/publication/report/read/chapter-3/").text
+    assert '<h1 lang="en" dir="ltr">' in page
+    sections = re.findall(r'<section class="reader-section"[^>]*>', page)
+    assert sections and all('lang="en"' in s for s in sections)
+    assert 'class="reader-notice"' in page
+
+    home = client.get("/fr/publication/report/read/").text
+    assert "Constats du chapitre 2" in home and "Chapter 3 findings" in home
+
+    for language in ("fr", "es", "ar"):
+        assert f'hreflang="{language}" href="http://127.0.0.1:8000/{language}/publication/report/read/chapter-3/"' in page
+
+
+def test_the_sitemap_lists_each_chapter_in_the_languages_it_exists_in(client, editions):
+    sitemap = client.get("/sitemap.xml").text
+    for chapter in ("chapter-1", "chapter-2", "chapter-3"):
+        assert f"<loc>http://127.0.0.1:8000/publication/report/read/{chapter}/</loc>" in sitemap
+    assert "<loc>http://127.0.0.1:8000/fr/publication/report/read/chapter-1/</loc>" in sitemap
+    assert "<loc>http://127.0.0.1:8000/fr/publication/report/read/chapter-2/</loc>" in sitemap
+    assert "/fr/publication/report/read/chapter-3/" not in sitemap
