@@ -90,14 +90,14 @@ def test_the_mirrored_layout_puts_the_site_name_on_the_right(live_server, page):
 
 
 
-@pytest.mark.parametrize("language", ["fr", "zh-hans"])
+@pytest.mark.parametrize("language", ["fr", "es", "ru", "zh-hans"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_french_and_chinese_pages_pass_axe_with_the_banner_and_the_dialog(
+def test_french_spanish_russian_and_chinese_pages_pass_axe_with_the_banner_and_the_dialog(
     live_server, page, language, width
 ):
     load_seed_content()
     page.set_viewport_size({"width": width, "height": 900})
-    for path in ("/", "/publications/", "/publication/international-ai-safety-report-2025/"):
+    for path in ("/", "/publications/", "/publication/international-ai-safety-report-2025/", "/privacy/"):
         page.goto(f"{live_server.url}/{language}{path}")
         expect(page.locator("html")).to_have_attribute("lang", language)
         results = Axe().run(page)
