@@ -6,6 +6,9 @@ and lets some escape: `?<field>__year=9999` (no year 10000) or `…&__month=12` 
 last date) raise ValueError or OverflowError. And PostgreSQL refuses text holding a NUL
 character, so a search or filter value with `%00` would fail in the database. Apps give
 their admins `SafeFilterAdmin`.
+
+Its change lists also name every editable cell (`list_editable`) for assistive technology:
+Django renders those inputs without a label, so each gets one such as "Order of “Analytics”".
 """
 
 from django.contrib import admin
@@ -22,11 +25,25 @@ class SafeFilterChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class LabelledCellsFormSet:
+    """A change list's formset whose every visible input is labelled by column and row."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = f"{field.label} of “{form.instance}”"
+
+
 class SafeFilterAdmin(admin.ModelAdmin):
     """A ModelAdmin whose change list treats filter values it cannot use as a bad address."""
 
     def get_changelist(self, request, **kwargs):
         return SafeFilterChangeList
+
+    def get_changelist_formset(self, request, **kwargs):
+        return type("LabelledChangeListFormSet",
+                    (LabelledCellsFormSet, super().get_changelist_formset(request, **kwargs)), {})
 
     def changelist_view(self, request, extra_context=None):
         # Refused up front on every database, so SQLite and PostgreSQL answer alike.
