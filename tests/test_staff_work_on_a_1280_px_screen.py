@@ -1,6 +1,6 @@
-"""Staff work on a 1280 px screen in real Chromium, whatever fonts the machine has: the
-publication's documents table fits beside the navigation sidebar, and the dashboard's
-consent figures keep their headings whole."""
+"""Staff work on a 1280 px screen in real Chromium, whatever fonts the machine has: every
+change list and the publication's documents table fit beside the navigation sidebar and
+the filters, and the dashboard's consent figures keep their headings whole."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +9,7 @@ from consent.models import ConsentRecord
 from publications.models import PublicationDocument
 from tests.conftest import FONTS_OF_A_BARE_MACHINE, SAME_ORIGIN, force_font, signed_in_page
 from tests.test_editor_manages_content import pdf_bytes
+from tests.test_staff_walk_every_admin_page import admin_pages, seeded, user_for  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
 
@@ -26,6 +27,26 @@ SQUEEZED_HEADINGS = """selector => [...document.querySelectorAll(selector)].filt
   const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
   return lines.size > cell.innerText.trim().split(/\\s+/).length;
 }).map(cell => cell.innerText)"""
+
+
+def test_every_change_list_fits_beside_the_navigation_sidebar_and_the_filters(
+    seeded, browser, live_server, django_user_model  # noqa: F811
+):
+    page = signed_in_page(browser, live_server, user_for("superuser", django_user_model))
+    lists = [url for _key, kind, url in admin_pages() if kind == "changelist"]
+    overflowing = {}
+    for url in lists:
+        page.goto(live_server.url + url)
+        if not page.locator("#changelist .results").count():
+            continue  # a list that leads to its only record (the site texts)
+        for font in [None, *FONTS_OF_A_BARE_MACHINE]:
+            if font:
+                force_font(page, font)
+            if not page.evaluate(NOTHING_SCROLLS_SIDEWAYS, "#changelist .results"):
+                overflowing.setdefault(url, []).append(font)
+    assert len(lists) >= 10
+    assert overflowing == {}
+    page.context.close()
 
 
 def test_the_documents_table_fits_beside_the_navigation_sidebar(
