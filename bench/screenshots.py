@@ -12,7 +12,7 @@ Gunicorn on the first free port of 8600-8649) and saves, for `/`, a publication 
     .venv/bin/python bench/screenshots.py --url http://127.0.0.1:8610   # a running site
 
 Chromium is Debian's, at $CHROME_PATH or /usr/bin/chromium (see /work/shared or the
-README's testing notes: Playwright drives it; never `playwright install`).
+README's "How to test": Playwright drives it; never `playwright install`).
 """
 
 import argparse

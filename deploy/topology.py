@@ -2,7 +2,7 @@
 share PostgreSQL, Redis and an S3 bucket, every part a real server process on 127.0.0.1.
 
 The several-servers tests (tests/test_operator_runs_several_servers.py), the fault
-benchmarks (bench/faults.py) and operators who want to try the README's production recipe
+benchmarks (bench/faults.py) and operators who want to try the production recipe of docs/operators.md
 all start it from here:
 
     .venv/bin/python deploy/topology.py          # serve until Ctrl-C, printing the addresses

@@ -85,9 +85,15 @@ def thumbnail_url(field_file):
 
 
 class LabelledSplitDateTime(AdminSplitDateTime):
-    """Django's date + time inputs, each with its own label."""
+    """Django's date + time inputs, each with its own label; the time's label names the site's
+    time zone, in which it is read ("Time (Europe/Paris):")."""
 
     template_name = "admin/publications/widgets/split_datetime.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["time_label"] = f"Time ({timezone.get_current_timezone_name()}):"
+        return context
 
 
 EDITOR_WIDGETS = {

@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from . import history
 from .draft_admin import DISCARD_DRAFT, PUBLISH
+from .models import format_moment
 
 
 class RevisionHistoryMixin:
@@ -131,7 +132,7 @@ class RevisionHistoryMixin:
         what = "The draft saved in the revision" if use_draft else "The revision"
         messages.success(
             request,
-            f"{what} of {when:%-d %B %Y, %H:%M} is now the draft of “{obj}”. Visitors "
+            f"{what} of {format_moment(when)} is now the draft of “{obj}”. Visitors "
             "still see the live version: review the draft, then publish it.",
         )
         return redirect(f"admin:{self._url_name('change')}", quote(obj.pk))

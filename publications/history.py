@@ -278,7 +278,7 @@ def restore_as_draft(obj, version, user, use_draft=False):
             _restore_documents_as_draft(live, version, use_draft)
     when = timezone.localtime(version.revision.date_created)
     what = "The draft of the revision" if use_draft else "Revision"
-    record(live, user, f"{what} of {when:%-d %B %Y, %H:%M} restored as a draft.")
+    record(live, user, f"{what} of {format_moment(when)} restored as a draft.")
     return values
 
 

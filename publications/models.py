@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.text import slugify
 from django.utils.translation import get_language_info, gettext, gettext_noop, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -98,7 +98,9 @@ class Publication(BibliographicRecord, Draftable):
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The publication's address: /publication/<slug>/."
+        max_length=200, unique=True,
+        # The admin shows help texts as HTML: the placeholder is escaped to be seen.
+        help_text=format_html("The publication's address: {}.", "/publication/<slug>/"),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.KEY_UPDATE)
     publication_date = models.DateField(help_text="The date printed on the publication.")
@@ -435,7 +437,15 @@ class PartnerOrganisation(Draftable):
 
 
 def _language_choices():
-    return sorted(LANGUAGES, key=lambda pair: pair[1])
+    """The site's own languages first, in the site's order (the ones a document is most
+    often in), then every other language Django knows, by English name."""
+    names = dict(LANGUAGES)
+    site = [(code, names.get(code, name)) for code, name in settings.LANGUAGES]
+    others = [pair for pair in LANGUAGES if pair[0] not in dict(site)]
+    return [
+        ("The site's languages", site),
+        ("Other languages", sorted(others, key=lambda pair: pair[1])),
+    ]
 
 
 class PublicationDocument(models.Model):

@@ -10,6 +10,9 @@ the page renders; the change list compiles its query at once (and, for lookups t
 into the address, asks the database once) so that they are a bad address too. And PostgreSQL refuses text holding a NUL
 character, so a search or filter value with `%00` would fail in the database. Apps give
 their admins `SafeFilterAdmin`.
+
+Its change lists also name every editable cell (`list_editable`) for assistive technology:
+Django renders those inputs without a label, so each gets one such as "Order of “Analytics”".
 """
 
 from django.contrib import admin
@@ -51,11 +54,25 @@ class SafeFilterChangeList(ChangeList):
         return queryset
 
 
+class LabelledCellsFormSet:
+    """A change list's formset whose every visible input is labelled by column and row."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if not field.widget.is_hidden:
+                field.widget.attrs["aria-label"] = f"{field.label} of “{form.instance}”"
+
+
 class SafeFilterAdmin(admin.ModelAdmin):
     """A ModelAdmin whose change list treats filter values it cannot use as a bad address."""
 
     def get_changelist(self, request, **kwargs):
         return SafeFilterChangeList
+
+    def get_changelist_formset(self, request, **kwargs):
+        return type("LabelledChangeListFormSet",
+                    (LabelledCellsFormSet, super().get_changelist_formset(request, **kwargs)), {})
 
     def changelist_view(self, request, extra_context=None):
         # Refused up front on every database, so SQLite and PostgreSQL answer alike.

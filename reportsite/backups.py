@@ -106,7 +106,7 @@ def sqlite_path(database_settings):
     if not engine.endswith("sqlite3"):
         raise BackupError(
             f"The database is not SQLite ({engine}): back it up with the database's own tools, "
-            "for PostgreSQL `pg_dump --format=custom` and `pg_restore` (see the README, "
+            "for PostgreSQL `pg_dump --format=custom` and `pg_restore` (see docs/operators.md, "
             "'Backups'), and the media folder or bucket separately. Nothing was written."
         )
     name = str(database_settings["NAME"])

@@ -338,7 +338,7 @@ ANALYTICS_SITE_ID = env.str("ANALYTICS_SITE_ID", default="")
 # Origins whose players may be embedded once a visitor allows embedded content.
 EMBED_FRAME_ORIGINS = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
 
-# Consent (see consent/ and the README's "Consent and privacy"): consent/conf.py documents
+# Consent (see consent/ and docs/privacy-officers.md): consent/conf.py documents
 # each setting and owns its default; here only what the environment sets (None = default).
 CONSENT_MAX_AGE_DAYS = env.int("CONSENT_MAX_AGE_DAYS", default=None)
 CONSENT_RETENTION_DAYS = env.int("CONSENT_RETENTION_DAYS", default=None)

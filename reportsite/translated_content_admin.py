@@ -99,6 +99,8 @@ class TranslatedContentAdminMixin:
                     fields.append(name)
                     continue
                 found = self._field_language(name)
+                if name == "translation_overview":
+                    continue  # a read-only field, which Django lists among all fields: shown once, on top
                 if name in editable:
                     name = column(name, DEFAULT)
                 elif found and found[1] != DEFAULT:

@@ -31,3 +31,5 @@ urlpatterns += i18n_patterns(
 
 # A shared part (database, media bucket) briefly away gives a clear 503, not a 500.
 handler500 = "reportsite.unavailable.server_error"
+# Staff refused an admin page get the admin's own page, with a way back.
+handler403 = "reportsite.forbidden.permission_denied"

@@ -201,6 +201,36 @@ def logged_in(client, user):
     return client
 
 
+def signed_in_page(browser, live_server, user, width=1280, height=900):
+    """A Chromium page of a new context in which `user` is signed in (session cookie)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }])
+    return context.new_page()
+
+
+def force_font(page, font, selector="body, body *"):
+    """Show the elements `selector` finds in `font` (as a machine with only that font would);
+    through the CSSOM, which the Content-Security-Policy allows."""
+    page.evaluate(
+        "([font, selector]) => { for (const e of document.querySelectorAll(selector))"
+        " e.style.setProperty('font-family', font, 'important'); }",
+        [font, selector],
+    )
+
+
+# The two font families Debian's chromium brings: DejaVu Sans is among the widest.
+FONTS_OF_A_BARE_MACHINE = ['"DejaVu Sans"', '"Liberation Sans"']
+
+
 @pytest.fixture
 def editor(db, django_user_model):
     from publications.editors import sync_editors_group

@@ -8,8 +8,8 @@ on one topology: the behaviours across servers, then the faults (each part stopp
 started again while the others run; the topology puts the bucket's objects back after
 an S3 outage, since moto keeps them in memory only).
 
-How each cross-server test fails when its shared part is made per process is in the
-README's production section ("What is shared, and how the tests prove it").
+How each cross-server test fails when its shared part is made per process is in
+docs/operators.md ("What is shared, and how the tests prove it").
 """
 
 import hashlib

@@ -5,12 +5,12 @@ import os
 import uuid
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from consent import chain
 from consent.models import ConsentRecord, ShownTexts
+from tests.conftest import FONTS_OF_A_BARE_MACHINE, force_font, signed_in_page
 
 pytestmark = pytest.mark.usefixtures("consent_seed")
 
@@ -19,21 +19,15 @@ LONG_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Ge
 
 
 @pytest.fixture
-def officer_page(browser, live_server, client, django_user_model):
+def officer_page(browser, live_server, django_user_model):
     user = django_user_model.objects.create_user("officer", is_staff=True)
     user.user_permissions.add(
         Permission.objects.get(codename="view_consentrecord"),
         Permission.objects.get(codename="view_consent_overview"),
     )
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
-    yield context.new_page()
-    context.close()
+    page = signed_in_page(browser, live_server, user)
+    yield page
+    page.context.close()
 
 
 def test_every_column_of_the_record_list_fits_a_1280_px_screen(officer_page, live_server):
@@ -57,14 +51,9 @@ def test_every_column_of_the_record_list_fits_a_1280_px_screen(officer_page, liv
         page.screenshot(path=os.path.join(os.environ["SCREENSHOT_DIR"], "consent-records-1280.png"),
                         full_page=False)
     assert_every_column_is_visible(page)
-    # Whatever fonts the machine has: the two families Debian's chromium brings, forced
-    # (DejaVu Sans is among the widest common fonts).
-    for font in ['"DejaVu Sans"', '"Liberation Sans"']:
-        page.evaluate(
-            "font => { for (const e of [document.body, ...document.querySelectorAll("
-            "'#result_list, #result_list *')]) e.style.setProperty('font-family', font, 'important'); }",
-            font,
-        )
+    # Whatever fonts the machine has: the two families Debian's chromium brings, forced.
+    for font in FONTS_OF_A_BARE_MACHINE:
+        force_font(page, font)
         assert_every_column_is_visible(page, font)
     first_row = page.locator("#result_list tbody tr").first
     assert "Analytics: allowed" in first_row.inner_text()
