@@ -73,7 +73,7 @@ def inspect_image(file):
         # scale (every byte of it is still read and checked) to spare time and memory.
         _rewind(file)
         with Image.open(file) as image:
-            image.draft(image.mode, (width // 8, height // 8))
+            image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
             image.load()
     except ValidationError:
         raise
