@@ -75,6 +75,16 @@ def test_archives_their_folder_and_the_live_database_are_the_operators_alone(sit
     assert all(member.mode == 0o600 for member, _ in members(site.archive).values())
 
 
+def test_a_backup_into_a_folder_open_to_others_is_still_private_and_says_so(site, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    result = site.manage("backup", "--output-dir", str(shared))
+    assert "is open to other users (mode 755)" in result.stderr
+    [archive] = shared.glob("*.tar.gz")
+    assert mode(archive) == 0o600
+
+
 def test_a_database_made_before_is_narrowed_at_the_next_connection(tmp_path):
     site = TemporarySite(tmp_path)
     site.manage("migrate", "--noinput", "-v0")
