@@ -443,8 +443,10 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         languages = dict(settings.LANGUAGES)
         language = request.GET.get("language", "")
         if language and language not in languages:
+            # Plain text: the answer repeats what was sent, which must never render.
             return HttpResponseBadRequest(
-                f"Unknown language {language!r}: choose one of {', '.join(languages)}."
+                f"Unknown language {language!r}: choose one of {', '.join(languages)}.",
+                content_type="text/plain; charset=utf-8",
             )
         weeks = overview.weekly_shares(language=language or None)
         context = {

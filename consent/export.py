@@ -33,6 +33,12 @@ _FORMULA_START = re.compile(
 )
 _SUSPECT = frozenset(FORMULA_TRIGGERS + "\n\"")
 _SEPARATORS = frozenset(";\t|")
+# The cells holding text (the others are numbers, or text this module formats: times and
+# ids, which start with a digit or a letter and hold no separator).
+TEXT_CELLS = [FIELDS.index(name) for name in (
+    "action", "choices", "path", "user_agent", "ip_hash", "texts_fingerprint", "language",
+    "prev_hash", "record_hash",
+)]
 
 
 def spreadsheet_safe(value):
@@ -75,7 +81,10 @@ def csv_lines(queryset):
     yield writer.writerow(FIELDS)
     as_text = StoredChoices(lambda choices: json.dumps(choices, sort_keys=True))
     for row in _rows(queryset, as_text):
-        yield writer.writerow([spreadsheet_safe(cell) for cell in row])
+        cells = list(row)
+        for index in TEXT_CELLS:
+            cells[index] = spreadsheet_safe(cells[index])
+        yield writer.writerow(cells)
 
 
 def jsonl_lines(queryset):

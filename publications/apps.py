@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -10,6 +11,7 @@ class PublicationsConfig(AppConfig):
         from .editors import sync_editors_group
 
         post_migrate.connect(sync_editors_group, dispatch_uid="publications.sync_editors_group")
+        checks.register(check_pending_uploads_folder)
 
         from reportsite import dashboard
 
@@ -34,3 +36,19 @@ class PublicationsConfig(AppConfig):
         )
         # A publication scheduled for later appears on time, without anyone saving.
         pagecache.register_expiry(Publication.objects.seconds_until_next_scheduled)
+
+
+def check_pending_uploads_folder(app_configs, **kwargs):
+    """At start-up: the kept-uploads folder is this site's user's alone (0700)."""
+    from .pending_uploads import folder_problems
+
+    return [
+        checks.Error(
+            problem,
+            hint="Set PENDING_UPLOADS_DIR to a folder of the site's own (default "
+                 "var/pending-uploads in the project folder), or fix the owner and mode: "
+                 "chown <site user> <folder>; chmod 700 <folder>.",
+            id="publications.pending_uploads.E001",
+        )
+        for problem in folder_problems()
+    ]

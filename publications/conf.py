@@ -2,22 +2,24 @@
 
 PENDING_UPLOADS_DIR
     Where a valid file chosen in an admin form that failed for another reason waits for
-    the next submission (publications.pending_uploads). Private: never under MEDIA_ROOT.
-    Default: `reportsite-pending-uploads` in the system's temporary folder. With several
+    the next submission (publications.pending_uploads). Private: never under MEDIA_ROOT,
+    never a folder other users or other sites on the machine share; the folder is 0700 and
+    its files 0600, and a start-up check reports a folder of another owner or open to
+    others. Set from the environment (`PENDING_UPLOADS_DIR`, relative paths taken from the
+    project folder); default `var/pending-uploads` in the project folder. With several
     servers behind a load balancer, point it at a folder they share.
 PENDING_UPLOAD_MAX_AGE
     Seconds a kept file stays usable; older ones are deleted. Default: one day.
 """
 
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
 
 
 def pending_uploads_dir():
-    default = Path(tempfile.gettempdir()) / "reportsite-pending-uploads"
-    return Path(getattr(settings, "PENDING_UPLOADS_DIR", default))
+    default = Path(settings.BASE_DIR) / "var" / "pending-uploads"
+    return Path(getattr(settings, "PENDING_UPLOADS_DIR", None) or default)
 
 
 def pending_upload_max_age():

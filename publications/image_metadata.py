@@ -27,9 +27,23 @@ class UnsupportedStructure(ValueError):
     """The container walk met something it does not follow; re-encode instead."""
 
 
-def _orientation(image):
+def _exif(image, data):
+    """The EXIF of `image` (opened from `data`) without decoding its pixels: for a PNG,
+    Pillow's getexif() decodes the whole image in case an eXIf chunk follows the pixels
+    (seconds, and a full-size copy in memory, for a print-sized file)."""
+    if image.format != "PNG":
+        return image.getexif()
+    exif = Image.Exif()
+    for kind, payload in _png_chunks(data):
+        if kind == b"eXIf":
+            exif.load(payload)
+            break
+    return exif
+
+
+def _orientation(image, data):
     try:
-        value = image.getexif().get(ORIENTATION_TAG, 1)
+        value = _exif(image, data).get(ORIENTATION_TAG, 1)
     except (OSError, ValueError, SyntaxError, struct.error):
         return 1
     return value if value in range(2, 9) else 1
@@ -126,6 +140,26 @@ _PNG_KEPT = {
 }
 
 
+def _png_chunks(data):
+    """(kind, payload) of each chunk of a PNG's bytes, up to IEND, read without decoding."""
+    pos = len(_PNG_SIGNATURE)
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind = data[pos + 4:pos + 8]
+        yield kind, data[pos + 8:pos + 8 + length]
+        if kind == b"IEND":
+            break
+        pos += 12 + length
+
+
+def _png_text_keywords(data):
+    """The keywords of a PNG's text chunks (tEXt, zTXt, iTXt)."""
+    return [
+        payload[:80].split(b"\0", 1)[0].decode("latin-1")
+        for kind, payload in _png_chunks(data) if kind in (b"tEXt", b"zTXt", b"iTXt")
+    ]
+
+
 def _png_chunk(kind, payload):
     crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
     return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
@@ -216,7 +250,7 @@ def metadata_found(data):
     a list of descriptions (empty for a clean image)."""
     found = []
     with Image.open(io.BytesIO(data)) as image:
-        exif = image.getexif()
+        exif = _exif(image, data)
         extra_tags = set(exif) - ALLOWED_EXIF_TAGS
         if extra_tags:
             found.append(f"EXIF tags {sorted(extra_tags)}")
@@ -226,13 +260,17 @@ def metadata_found(data):
         for key in ("xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc"):
             if image.info.get(key):
                 found.append(key)
-        if getattr(image, "text", None):
-            found.append(f"PNG text {sorted(image.text)}")
+        if image.format == "PNG":
+            # Text chunks may follow the pixels; Pillow's `text` decodes the whole image
+            # to reach them (seconds and a full-size copy for a print-sized file).
+            text = sorted(_png_text_keywords(data))
+            if text:
+                found.append(f"PNG text {text}")
         if getattr(image, "applist", None):
             markers = [name for name, payload in image.applist if name not in ("APP0", "APP14")
                        and not (name == "APP2" and payload.startswith(b"ICC_PROFILE"))
                        and not (name == "APP1" and payload == _orientation_exif(
-                           _orientation(image)))]
+                           _orientation(image, data)))]
             if markers:
                 found.append(f"JPEG segments {markers}")
     return found
@@ -245,7 +283,7 @@ def strip_metadata(data):
     """
     with Image.open(io.BytesIO(data)) as image:
         image_format = image.format
-        orientation = _orientation(image)
+        orientation = _orientation(image, data)
         cleaner = _CLEANERS.get(image_format)
         if cleaner is None:
             raise ValueError(f"not a JPEG, PNG or WebP image ({image_format})")

@@ -6,10 +6,17 @@ carries a signed token per file in a hidden field; the next submission gives the
 unless the editor chose another one. Tokens name the staff user they were made for and
 expire with the files (PENDING_UPLOAD_MAX_AGE); expired files are deleted whenever a new
 one is kept.
+
+The folder is the site's alone: created 0700, each file 0600, and a folder owned by
+another user (who could read or replace what editors upload) is never used: the start-up
+check (`folder_problems`) reports it, and a kept file is then simply not kept.
 """
 
+import logging
+import os
 import re
 import shutil
+import stat
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,6 +25,8 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 
 from . import conf
+
+logger = logging.getLogger(__name__)
 
 SALT = "publications.pending-upload"
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -45,9 +54,38 @@ class RestoredUpload(UploadedFile):
         return str(self.path)
 
 
+def folder_problems(folder=None):
+    """What is wrong with the kept-uploads folder (one sentence each); [] when it is sound
+    or does not exist yet (it is created 0700 when first needed)."""
+    folder = folder or conf.pending_uploads_dir()
+    try:
+        status = folder.lstat()
+    except FileNotFoundError:
+        return []
+    if not stat.S_ISDIR(status.st_mode):
+        return [f"{folder} is not a folder."]
+    problems = []
+    if status.st_uid != os.geteuid():
+        problems.append(
+            f"{folder} belongs to user id {status.st_uid}, not to this site's user "
+            f"({os.geteuid()}): that user could read or replace the files editors upload."
+        )
+    if stat.S_IMODE(status.st_mode) & 0o077:
+        problems.append(
+            f"{folder} is open to other users (mode {stat.S_IMODE(status.st_mode):o}); "
+            "it must be 0700."
+        )
+    return problems
+
+
 def _folder():
     folder = conf.pending_uploads_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)  # whatever the umask
+    problems = folder_problems(folder)
+    if problems:
+        raise PermissionError(" ".join(problems))
     return folder
 
 
@@ -69,13 +107,20 @@ def delete_expired(now=None):
 
 
 def keep(upload, user):
-    """Copy `upload` (a valid UploadedFile) aside; returns its KeptUpload."""
+    """Copy `upload` (a valid UploadedFile) aside; returns its KeptUpload, or None when the
+    folder cannot be used safely (logged; the editor then chooses the file again)."""
     if isinstance(upload, RestoredUpload):
         return upload.kept  # already kept: same file, same token
+    try:
+        folder = _folder()
+    except OSError as error:
+        logger.error("Upload not kept for the next submission: %s", error)
+        return None
     delete_expired()
     file_id = uuid.uuid4().hex
     upload.seek(0)
-    with open(_folder() / file_id, "wb") as copy:
+    descriptor = os.open(folder / file_id, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as copy:
         shutil.copyfileobj(upload, copy, 1024 * 1024)
     upload.seek(0)
     kept_at = time.time()

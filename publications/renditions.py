@@ -24,7 +24,7 @@ from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms
 
 from reportsite.pagecache import content_changed
 
@@ -75,6 +75,52 @@ def _to_srgb(image):
     return image.convert(mode)
 
 
+# EXIF orientation -> the transposition that shows the image upright (as ImageOps does).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90,
+}
+
+
+def _working_copy(opened, largest):
+    """The image to make renditions from: upright, sRGB, and no larger than needed (both
+    sides at least `largest`, whichever way EXIF turns it).
+
+    A print-sized upload (49 megapixels: 147 MB as RGB) is held in full once, never more:
+    JPEG decodes straight at 1/2, 1/4 or 1/8 scale (draft), other formats are decoded, then
+    box-reduced by a whole factor (Image.reduce, which averages, so no detail is lost that
+    the renditions would keep) before the full-size copy is let go; turning it upright and
+    converting its colours then work on the small copy.
+    """
+    try:
+        orientation = opened.getexif().get(0x0112, 1)
+    except (OSError, ValueError, SyntaxError):
+        orientation = 1
+    icc = opened.info.get("icc_profile")
+    opened.draft(None, (largest, largest))
+    opened.load()
+    image = opened
+    factor = min(opened.width, opened.height) // largest
+    if factor >= 2:
+        if opened.mode not in ("RGB", "RGBA", "L", "LA", "CMYK"):
+            # Palette and one-bit images first become true colour (reduce() needs it).
+            image = opened.convert("RGBA" if _has_alpha(opened) else "RGB")
+            opened.close()
+        try:
+            reduced = image.reduce(factor)
+        except ValueError:
+            reduced = image  # a mode reduce() does not know: resized in full below
+        else:
+            image.close()
+        image = reduced
+    if orientation in _UPRIGHT:
+        image = image.transpose(_UPRIGHT[orientation])
+    if icc:
+        image.info["icc_profile"] = icc
+    return _to_srgb(image)
+
+
 def _encode(image, image_format):
     image.info = {}  # nothing of the original's metadata goes out
     buffer = io.BytesIO()
@@ -113,12 +159,7 @@ def generate(field_file, spec):
     stem = PurePath(field_file.name).stem[:60]
     counts = {"written": 0, "unchanged": 0}
     with storage.open(field_file.name, "rb") as stored, Image.open(stored) as opened:
-        largest = max(spec.widths)
-        # JPEG can decode at 1/2, 1/4 or 1/8 scale, much faster for print-sized files;
-        # both sides stay at least `largest`, whichever way EXIF then turns the image.
-        opened.draft(None, (largest, largest))
-        upright = ImageOps.exif_transpose(opened)
-        image = _to_srgb(upright)
+        image = _working_copy(opened, max(spec.widths))
     width, height = image.size
     alpha = image.mode == "RGBA"
 

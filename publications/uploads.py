@@ -68,9 +68,12 @@ def inspect_image(file):
                     },
                 )
             image.verify()
-        # verify() does not decode pixels (a truncated JPEG passes it); renditions will.
+        # verify() does not decode pixels (a truncated JPEG passes it); renditions will, so
+        # the whole file is decoded now, once, and let go at once. A JPEG is decoded at 1/8
+        # scale (every byte of it is still read and checked) to spare time and memory.
         _rewind(file)
         with Image.open(file) as image:
+            image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
             image.load()
     except ValidationError:
         raise

@@ -326,6 +326,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django 6 behaviour now: links typed without a scheme in the admin become https://.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
+# Where a valid file waits when the rest of its admin form failed (publications.conf):
+# private to the site's user (0700/0600, checked at start-up), inside the project's own
+# data folder by default; several app servers must share it. Relative paths are taken from
+# the project folder.
+PENDING_UPLOADS_DIR = BASE_DIR / env.str("PENDING_UPLOADS_DIR", default="var/pending-uploads")
+
 # Uploads checked by publications.uploads: limits an editor sees in form errors.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=25 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)

@@ -58,6 +58,8 @@ def default_language():
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Kept uploads too: never in the project's own var/ folder.
+    settings.PENDING_UPLOADS_DIR = tmp_path / "pending-uploads"
     return settings.MEDIA_ROOT
 
 

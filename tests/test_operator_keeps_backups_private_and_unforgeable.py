@@ -67,12 +67,26 @@ def database_rows(data, tmp_path, sql):
 def test_archives_their_folder_and_the_live_database_are_the_operators_alone(site):
     assert mode(site.archive) == 0o600
     assert mode(site.archive.parent) == 0o700
-    for name in ("db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"):
-        path = site.folder / name
-        if path.exists():
-            assert mode(path) == 0o600, name
-    assert (site.folder / "db.sqlite3").exists()
+    # The database and, while a connection is open, its WAL companions.
+    modes = site.manage("shell", "-v0", "-c", (
+        "import os, stat; from django.contrib.auth.models import Group; "
+        "Group.objects.create(name='wal'); "
+        f"print(sorted((n, oct(stat.S_IMODE(os.stat('{site.folder}/' + n).st_mode))) "
+        f"for n in os.listdir('{site.folder}') if n.startswith('db.sqlite3')))"
+    )).stdout.strip()
+    assert modes == str([(name, "0o600") for name in
+                         ("db.sqlite3", "db.sqlite3-shm", "db.sqlite3-wal")])
     assert all(member.mode == 0o600 for member, _ in members(site.archive).values())
+
+
+def test_a_backup_into_a_folder_open_to_others_is_still_private_and_says_so(site, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    result = site.manage("backup", "--output-dir", str(shared))
+    assert "is open to other users (mode 755)" in result.stderr
+    [archive] = shared.glob("*.tar.gz")
+    assert mode(archive) == 0o600
 
 
 def test_a_database_made_before_is_narrowed_at_the_next_connection(tmp_path):
