@@ -156,3 +156,25 @@ def test_the_heros_link_labels_are_translated(client):
     assert ">Key Updates: Oct and Nov 2025<" not in french
     assert ">Key Updates: Oct and Nov 2025</a>" in page(client, "/")
 
+
+
+def test_the_policy_agrees_with_its_purposes_and_says_truncated(client):
+    french = page(client, "/fr/privacy/")
+    assert "Contenus externes intégrés (facultatifs)" in french
+    assert "Mesure d’audience (facultative)" in french
+    assert "(facultatif)" not in french
+    spanish = page(client, "/es/privacy/")
+    assert "dirección IP truncada" in spanish and "dirección IP abreviada" not in spanish
+
+
+def test_russian_error_messages_read_naturally():
+    from django.utils.translation import gettext
+
+    with translation.override("ru"):
+        assert gettext("The form data is malformed.") == "Данные формы имеют неверный формат."
+        lockout = gettext(
+            "After %(failure_limit)s failed attempts, signing in as this user from your network "
+            "is paused for %(minutes)s minutes. Try again later, or ask another administrator "
+            "to unlock the account."
+        )
+        assert "вход под этой учётной записью" in lockout and "пользователем" not in lockout
