@@ -145,7 +145,11 @@ def decided_visitor_cookie(base, path):
     try:
         urllib.request.build_opener(KeepRedirect).open(request, timeout=10)
     except urllib.error.HTTPError as answer:  # the 303 back to the page
-        cookie = answer.headers["Set-Cookie"].split(";", 1)[0]
+        # Every cookie, as a browser keeps them: the signed consent cookie and the variant
+        # cookie beside it (without it nginx sends the visitor to the app every time).
+        cookie = "; ".join(
+            value.split(";", 1)[0] for value in answer.headers.get_all("Set-Cookie")
+        )
     else:
         sys.exit("The consent form did not answer with a redirect and a cookie.")
     return cookie
