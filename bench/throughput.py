@@ -69,7 +69,9 @@ def between_static_runs(measure_static, targets, repeats):
             result = measure()
             after = measure_static()
             results["static"].append({**after, "ratio": 1.0})
-            result["ratio"] = result["rps"] / ((before["rps"] + after["rps"]) / 2)
+            static = (before["rps"] + after["rps"]) / 2
+            # No static request finished in the run (a starved machine): no ratio to give.
+            result["ratio"] = result["rps"] / static if static else float("nan")
             results[label].append(result)
             before = after
     return results
