@@ -16,7 +16,9 @@ two static runs around it.
 
 On a shared 2-core machine wrk, nginx, Gunicorn, PostgreSQL and Redis share the CPU, and
 other processes take what they take: compare ratios, and a change only when it is larger
-than the spread. Loopback only; each wrk run lasts --duration seconds.
+than the spread. It also prints the CPU time the site's own processes spent per request
+(read from /proc, see bench/process_cpu.py), which other processes do not change: what one
+core carries. Loopback only; each wrk run lasts --duration seconds.
 """
 
 import argparse
@@ -28,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from process_cpu import per_request_ms, topology_cpu  # noqa: E402
 from throughput import between_static_runs, decided_visitor_cookie, print_summary, run_wrk  # noqa: E402
 
 from deploy.topology import Topology  # noqa: E402
@@ -74,8 +77,14 @@ def main():
         for connections in (int(n) for n in options.connections.split(",")):
 
             def measure(url, page_cookie=None, connections=connections):
-                return lambda: run_wrk(url, options.duration, connections, options.threads,
-                                       page_cookie)
+                def measured():
+                    before = topology_cpu(topology)
+                    result = run_wrk(url, options.duration, connections, options.threads,
+                                     page_cookie)
+                    result["cpu"] = per_request_ms(before, topology_cpu(topology), result["requests"])
+                    return result
+
+                return measured
 
             targets = []
             for via, base in bases:
@@ -87,6 +96,14 @@ def main():
             print(f"\n{connections} connections, {options.duration} s per run, "
                   f"{options.app_servers} app servers × {options.workers} workers")
             print_summary(results, width=36)
+            print("CPU per request of the site's own processes (ms: nginx + apps + PostgreSQL "
+                  "+ Redis; median), and what one core carries (requests/s)")
+            for label, runs in results.items():
+                costs = sorted((run["cpu"] for run in runs), key=lambda cost: cost["all"])
+                cost = costs[len(costs) // 2]
+                print(f"  {label:<36} {cost['all']:>7.3f} ms (nginx {cost['nginx']:.3f}, apps "
+                      f"{cost['apps']:.3f}, pg {cost['postgres']:.3f}, redis {cost['redis']:.3f})"
+                      f"  -> {1000 / max(cost['all'], 1e-6):>7.0f}/s per core")
     print(f"\nload average before the run: {idle_load:.2f} on {os.cpu_count()} cores"
           + (" (other processes were busy: noisy figures)" if idle_load > 0.5 else ""))
     print("median of the runs (min-max); ratio = requests/s / mean requests/s of nginx's static "

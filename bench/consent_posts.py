@@ -31,6 +31,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tests.servers import TemporarySite, free_port  # noqa: E402
 
@@ -72,6 +73,8 @@ def main():
 
 
 def topology_run(options):
+    from process_cpu import describe, per_request_ms, topology_cpu
+
     from deploy.topology import Topology
 
     print(f"Starting the topology with {options.app_servers} app servers...", flush=True)
@@ -80,13 +83,17 @@ def topology_run(options):
         origin = topology.url()
         with urllib.request.urlopen(origin + "/", timeout=10) as response:
             shown = re.search(r'name="shown" value="([^"]+)"', response.read().decode())[1]
+        cpu_before = topology_cpu(topology)
         statuses, seconds = send_posts(options, origin, shown, many_addresses=True)
+        costs = per_request_ms(cpu_before, topology_cpu(topology), sum(statuses.values()))
         records = int(topology.psql("SELECT count(*) FROM consent_consentrecord", "reportsite"))
         verify = topology.manage("verify_consent_records", check=False)
     report(
         f"nginx + {options.app_servers} app server(s) × {options.workers} workers, PostgreSQL",
         options, statuses, seconds, records, verify,
     )
+    print(f"CPU ms per decision:   {describe(costs)}")
+    print(f"decisions/s one core carries (1 / all): {1000 / costs['all']:.0f}")
 
 
 def report(setup, options, statuses, seconds, records, verify):

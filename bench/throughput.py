@@ -69,7 +69,9 @@ def between_static_runs(measure_static, targets, repeats):
             result = measure()
             after = measure_static()
             results["static"].append({**after, "ratio": 1.0})
-            result["ratio"] = result["rps"] / ((before["rps"] + after["rps"]) / 2)
+            static = (before["rps"] + after["rps"]) / 2
+            # No static request finished in the run (a starved machine): no ratio to give.
+            result["ratio"] = result["rps"] / static if static else float("nan")
             results[label].append(result)
             before = after
     return results
@@ -145,7 +147,11 @@ def decided_visitor_cookie(base, path):
     try:
         urllib.request.build_opener(KeepRedirect).open(request, timeout=10)
     except urllib.error.HTTPError as answer:  # the 303 back to the page
-        cookie = answer.headers["Set-Cookie"].split(";", 1)[0]
+        # Every cookie, as a browser keeps them: the signed consent cookie and the variant
+        # cookie beside it (without it nginx sends the visitor to the app every time).
+        cookie = "; ".join(
+            value.split(";", 1)[0] for value in answer.headers.get_all("Set-Cookie")
+        )
     else:
         sys.exit("The consent form did not answer with a redirect and a cookie.")
     return cookie

@@ -514,7 +514,9 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         front_key = _front_key(request, view, variants)
         entry = cache().get(key)
-        if entry is not None:
+        # An entry stored before pages kept their compressed bodies (a deploy while the
+        # cache is warm) is rendered again, never half-answered.
+        if entry is not None and len(entry) == 5:
             return _for_front_server(request, view, variants, front_key, _answer(request, entry))
 
         response = self.get_response(request)
