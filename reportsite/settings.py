@@ -157,6 +157,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Cache: local memory by default (one server); Redis when several servers share it, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1 (Django's built-in RedisCache).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Each worker keeps its own copies. Django's 300 entries are fewer than the real pages:
+    # (publications + index pages + 5) × 6 languages × ~6 consent variants, about 2 700 for
+    # 50 publications. At ~18 KB a page, 3 000 entries are at most ~55 MB per worker, and
+    # only pages visitors ask for are stored (docs/hardening-cache.md).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", env.int("PAGE_CACHE_MAX_ENTRIES", default=3000)
+    )
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # A Redis outage slows pages down instead of failing them (reportsite.rediscache);
     # each call gives up on an unreachable Redis after CACHE_REDIS_TIMEOUT seconds.
@@ -186,6 +194,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # copies, and this file's time tells every worker on the machine that content changed.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_ALIAS = "default"
+# With a shared cache (Redis), how often (seconds) each process also reads the content
+# generation from the database, so that an edit reaches every visitor even when Redis is
+# full, flushed or restarted from an old dump (reportsite.pagecache.current_generation).
+PAGE_CACHE_GENERATION_CHECK = env.float("PAGE_CACHE_GENERATION_CHECK", default=1.0)
 PAGE_CACHE_STAMP_FILE = BASE_DIR / env.str("PAGE_CACHE_STAMP_FILE", default="var/content-changed")
 
 # django-axes checks every login over HTTP first, then Django's own backend checks the password.

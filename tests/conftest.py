@@ -32,13 +32,13 @@ def fresh_page_cache(settings, tmp_path_factory):
     content generation moves, so nothing a process remembers from another test is used."""
     from django.core.cache import caches
 
-    from reportsite.pagecache import content_changed
+    from reportsite.pagecache import move_cached_generation
 
     # Beside the test's tmp_path, which some tests expect to find as they left it.
     settings.PAGE_CACHE_STAMP_FILE = tmp_path_factory.mktemp("page-cache") / "content-changed"
     for cache in caches.all():
         cache.clear()
-    content_changed()
+    move_cached_generation()
 
 
 @pytest.fixture(autouse=True)
