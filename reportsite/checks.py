@@ -29,3 +29,21 @@ def check_redis_password(app_configs, **kwargs):
         )
         for server in sorted(unprotected)
     ]
+
+
+@checks.register(checks.Tags.security)
+def check_trusted_proxies(app_configs, **kwargs):
+    """A mistyped TRUSTED_PROXIES is reported at start-up, not as a 500 on every login."""
+    from .client_address import trusted_networks
+
+    try:
+        trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    except ValueError as error:
+        return [
+            checks.Error(
+                str(error),
+                hint="Addresses or networks separated by commas, e.g. 127.0.0.1,::1,10.0.0.0/24.",
+                id="reportsite.E001",
+            )
+        ]
+    return []

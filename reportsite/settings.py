@@ -382,8 +382,11 @@ AXES_LOCKOUT_TEMPLATE = "reportsite/locked_out.html"
 # The log names the username and address, so that an operator can see who is targeted.
 AXES_SENSITIVE_PARAMETERS = ["password"]
 # Reverse proxies in front of Gunicorn that append to X-Forwarded-For: the lockout keys on
-# the address they saw, not on one the client wrote (reportsite.client_address).
+# the address they saw, not on one the client wrote (reportsite.client_address). The header
+# is read only from TRUSTED_PROXIES (addresses or networks, like Gunicorn's
+# forwarded_allow_ips): anyone else reaching an app server is known by their own address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 AXES_CLIENT_IP_CALLABLE = "reportsite.client_address.client_ip"
 
 # Logs go to standard error, where Gunicorn's own messages go and systemd or a container
