@@ -47,3 +47,27 @@ def check_trusted_proxies(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register()
+def check_storage_gives_up_before_gunicorn(app_configs, **kwargs):
+    """A frozen S3 must be the promised 503 within seconds, not Gunicorn killing the worker
+    (a bare 500 after GUNICORN_TIMEOUT): every storage call, all attempts included, must
+    end well inside the worker timeout."""
+    if settings.MEDIA_STORAGE != "s3":
+        return []
+    longest = (
+        settings.AWS_S3_CONNECT_TIMEOUT + settings.AWS_S3_READ_TIMEOUT
+    ) * settings.AWS_S3_MAX_ATTEMPTS
+    if longest * 2 <= settings.GUNICORN_TIMEOUT:
+        return []
+    return [
+        checks.Error(
+            f"A storage call may take {longest:g} s ((AWS_S3_CONNECT_TIMEOUT + "
+            f"AWS_S3_READ_TIMEOUT) × AWS_S3_MAX_ATTEMPTS), more than half of "
+            f"GUNICORN_TIMEOUT ({settings.GUNICORN_TIMEOUT} s): a frozen bucket would "
+            "end in Gunicorn killing the worker instead of a 503.",
+            hint="Lower the S3 timeouts or attempts, or raise GUNICORN_TIMEOUT.",
+            id="reportsite.E002",
+        )
+    ]

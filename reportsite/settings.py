@@ -261,6 +261,9 @@ elif MEDIA_STORAGE == "s3":
         )
     from botocore.config import Config as _BotoConfig
 
+    AWS_S3_CONNECT_TIMEOUT = env.float("AWS_S3_CONNECT_TIMEOUT", default=2)
+    AWS_S3_READ_TIMEOUT = env.float("AWS_S3_READ_TIMEOUT", default=5)
+    AWS_S3_MAX_ATTEMPTS = env.int("AWS_S3_MAX_ATTEMPTS", default=1)
     _s3_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
     _s3_endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
     _media_storage = {
@@ -272,14 +275,16 @@ elif MEDIA_STORAGE == "s3":
             "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
             "custom_domain": _s3_domain or None,
-            # An unreachable bucket must fail an upload within seconds (the editor sees a
-            # clear error), not hold a worker for a minute of retries. Addressing style
-            # "path" suits servers without per-bucket host names (MinIO, moto, Ceph).
+            # An unreachable or frozen bucket must fail an upload within seconds (the editor
+            # sees the 503 of reportsite.unavailable), well before Gunicorn's worker timeout
+            # kills the worker with a bare 500: (connect + read) × attempts < GUNICORN_TIMEOUT,
+            # which a system check verifies (reportsite.checks). Addressing style "path"
+            # suits servers without per-bucket host names (MinIO, moto, Ceph).
             "client_config": _BotoConfig(
                 s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="auto")},
-                connect_timeout=env.int("AWS_S3_CONNECT_TIMEOUT", default=3),
-                read_timeout=env.int("AWS_S3_READ_TIMEOUT", default=20),
-                retries={"max_attempts": 2, "mode": "standard"},
+                connect_timeout=AWS_S3_CONNECT_TIMEOUT,
+                read_timeout=AWS_S3_READ_TIMEOUT,
+                retries={"total_max_attempts": AWS_S3_MAX_ATTEMPTS, "mode": "standard"},
             ),
             # Media are public and their names change with their content.
             "querystring_auth": False,
@@ -293,6 +298,10 @@ elif MEDIA_STORAGE == "s3":
     )
 else:
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3' (got {MEDIA_STORAGE!r}).")
+
+# Gunicorn's worker timeout (gunicorn.conf.py reads the same variable): storage calls must
+# give up well before it (reportsite.checks).
+GUNICORN_TIMEOUT = env.int("GUNICORN_TIMEOUT", default=30)
 
 # Where `manage.py backup` writes its archives; relative paths are taken from the project folder.
 BACKUP_DIR = BASE_DIR / env.str("BACKUP_DIR", default="backups")
