@@ -124,6 +124,11 @@ def _stored_generation():
     return _stored["value"]
 
 
+def forget_stored_generation():
+    """Read the database's generation again on the next request (a new test database)."""
+    _stored.update(value=0, read_at=None)
+
+
 def current_generation():
     """What every cached page's key carries: it changes whenever content changes.
 

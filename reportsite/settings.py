@@ -185,9 +185,21 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
             "serializer": "reportsite.rediscache.SignedPickleSerializer",
         }
     )
-    # Rate-limit counters (reportsite.counters) in the same Redis under keys of their own,
-    # apart from the pages; without Redis they are counted in the database.
-    CACHES["counters"] = {**CACHES["default"], "KEY_PREFIX": "counters"}
+    # Rate-limit counters (reportsite.counters) apart from the pages: by default the same
+    # Redis server's next database (redis://.../1 for pages in /0), so that emptying the
+    # page cache (FLUSHDB) cannot reset them; without Redis they are counted in the database.
+    _pages = urlsplit(CACHES["default"]["LOCATION"])
+    _pages_db = int(_pages.path.strip("/") or 0)
+    _counters_url = env.str(
+        "COUNTER_CACHE_URL",
+        default=_pages._replace(path=f"/{_pages_db + 1}").geturl() if _pages_db < 15 else "",
+    )
+    if not _counters_url:
+        raise ImproperlyConfigured(
+            "CACHE_URL uses Redis database 15: set COUNTER_CACHE_URL to another database "
+            "for the rate-limit counters, e.g. redis://:PASSWORD@host:6379/14."
+        )
+    CACHES["counters"] = {**CACHES["default"], "LOCATION": _counters_url, "KEY_PREFIX": "counters"}
 
 # Public pages are cached whole for anonymous visitors, per consent state (reportsite.pagecache).
 # PAGE_CACHE_SECONDS=0 turns it off. With the local-memory cache each worker keeps its own
