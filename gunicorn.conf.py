@@ -51,3 +51,19 @@ control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "false").lowe
     "yes",
     "on",
 )
+
+
+def post_worker_init(worker):
+    """Responses do not name the software that serves them (Gunicorn adds `Server: gunicorn`
+    to every response it writes): one less hint for whoever looks for a known weakness."""
+    from gunicorn.http import wsgi
+
+    if getattr(wsgi.Response.default_headers, "hides_server", False):
+        return
+    default_headers = wsgi.Response.default_headers
+
+    def without_server(response):
+        return [line for line in default_headers(response) if not line.startswith("Server:")]
+
+    without_server.hides_server = True
+    wsgi.Response.default_headers = without_server

@@ -146,6 +146,7 @@ class Topology:
             BACKUP_SIGNING_KEY=generated_secret_key(),
             # nginx is the one proxy in front: it writes X-Forwarded-For and -Proto.
             TRUSTED_PROXY_COUNT="1",
+            TRUSTED_PROXIES="127.0.0.1",
             GUNICORN_FORWARDED_ALLOW_IPS="127.0.0.1",
             # Plain HTTP on loopback; a real deployment terminates TLS in nginx.
             CONSENT_COOKIE_SECURE="false",

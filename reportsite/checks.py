@@ -52,3 +52,45 @@ def check_backup_signing_key(app_configs, **kwargs):
             id="reportsite.backups.E001",
         )]
     return []
+
+
+@checks.register(checks.Tags.security)
+def check_trusted_proxies(app_configs, **kwargs):
+    """A mistyped TRUSTED_PROXIES is reported at start-up, not as a 500 on every login."""
+    from .client_address import trusted_networks
+
+    try:
+        trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    except ValueError as error:
+        return [
+            checks.Error(
+                str(error),
+                hint="Addresses or networks separated by commas, e.g. 127.0.0.1,::1,10.0.0.0/24.",
+                id="reportsite.E001",
+            )
+        ]
+    return []
+
+
+@checks.register()
+def check_storage_gives_up_before_gunicorn(app_configs, **kwargs):
+    """A frozen S3 must be the promised 503 within seconds, not Gunicorn killing the worker
+    (a bare 500 after GUNICORN_TIMEOUT): every storage call, all attempts included, must
+    end well inside the worker timeout."""
+    if settings.MEDIA_STORAGE != "s3":
+        return []
+    longest = (
+        settings.AWS_S3_CONNECT_TIMEOUT + settings.AWS_S3_READ_TIMEOUT
+    ) * settings.AWS_S3_MAX_ATTEMPTS
+    if longest * 2 <= settings.GUNICORN_TIMEOUT:
+        return []
+    return [
+        checks.Error(
+            f"A storage call may take {longest:g} s ((AWS_S3_CONNECT_TIMEOUT + "
+            f"AWS_S3_READ_TIMEOUT) × AWS_S3_MAX_ATTEMPTS), more than half of "
+            f"GUNICORN_TIMEOUT ({settings.GUNICORN_TIMEOUT} s): a frozen bucket would "
+            "end in Gunicorn killing the worker instead of a 503.",
+            hint="Lower the S3 timeouts or attempts, or raise GUNICORN_TIMEOUT.",
+            id="reportsite.E002",
+        )
+    ]

@@ -1,5 +1,8 @@
 """Serves uploaded media (covers, logos, PDFs) from MEDIA_ROOT in the single-server setup.
 
+With MEDIA_STORAGE=s3 the bucket (or its CDN) serves media and pages link there: /media/
+serves nothing then, whatever files a server's own MEDIA_ROOT may hold.
+
 Upload names change whenever their content does (publications.uploads), so responses may
 be cached for a year. Django's static `serve` already refuses paths outside MEDIA_ROOT and
 directory listings; this adds the caching and content-sniffing headers. A file that was
@@ -8,7 +11,7 @@ addresses now lead (`register_moved_files`, see citations.files).
 """
 
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
@@ -26,6 +29,8 @@ def register_moved_files(finder):
 
 @require_safe
 def serve_media(request, path):
+    if settings.MEDIA_STORAGE != "local":
+        raise Http404("Media are served by the storage, not by this server.")
     for finder in _moved_file_finders:
         address = finder(path)
         if address:

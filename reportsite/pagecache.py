@@ -31,12 +31,15 @@ drops the body), and any response that a view did not mark with `public_page`, t
 a cookie, says `private`/`no-store`, or is not a 200.
 
 Invalidation: every entry's key carries the *content generation*, which moves whenever an
-editor saves or deletes content (apps list their models with `invalidate_on_change`). A save
+editor saves or deletes content (apps list their models with `invalidate_on_change`), at
+once and again when the transaction commits (see `content_changed`). A save
 that writes only columns visitors never see (a model names them in
 `pagecache_ignored_fields`, e.g. a pending draft) leaves the generation alone.
 The generation must be the same for every worker process: with a process-local cache
 (local memory, the default) it is the modification time of a stamp file on this machine;
-with a shared cache (Redis) it is a key in that cache, so all servers see it. Changes known
+with a shared cache (Redis) it is a key in that cache, so all servers see it at once, paired
+with a counter in the database (reportsite.models.ContentGeneration) that a full, flushed
+or restored Redis cannot set back (see `current_generation`). Changes known
 in advance (a publication scheduled for later) limit an entry's lifetime through
 `register_expiry`.
 
@@ -57,6 +60,7 @@ cookie, an unused parameter or another spelling of the address never fills nginx
 import gzip
 import hashlib
 import json
+import logging
 import os
 import re
 import time
@@ -68,6 +72,8 @@ import brotli
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import (
     Http404,
@@ -81,6 +87,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.encoding import escape_uri_path
 
+logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 # Response headers a cached copy keeps; the outer middleware (security headers, CSP,
 # Permissions-Policy) adds its own on every response, cached or not.
@@ -105,31 +112,107 @@ def _stamp_file():
     return Path(settings.PAGE_CACHE_STAMP_FILE)
 
 
-def current_generation():
-    if _cache_is_process_local():
+def _local_generation():
+    try:
+        return _stamp_file().stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+# This process's copy of the database's generation and when it was read (time.monotonic()).
+_stored = {"value": 0, "read_at": None}
+
+
+def _stored_generation():
+    """The generation in the database, read at most every PAGE_CACHE_GENERATION_CHECK
+    seconds per process (the process that moved it knows at once)."""
+    from .models import ContentGeneration
+
+    now = time.monotonic()
+    read_at = _stored["read_at"]
+    if read_at is None or now - read_at >= settings.PAGE_CACHE_GENERATION_CHECK:
         try:
-            return _stamp_file().stat().st_mtime_ns
-        except FileNotFoundError:
-            return 0
-    return cache().get(GENERATION_KEY, 0)
+            value = ContentGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+        except DatabaseError:
+            # The database is away: cached pages are still served, on what we knew.
+            logger.warning("Page cache: the content generation could not be read", exc_info=True)
+        else:
+            _stored["value"] = value or 0
+        _stored["read_at"] = now
+    return _stored["value"]
 
 
-def content_changed(**kwargs):
-    """Make every cached page stale, in every worker process."""
+def forget_stored_generation():
+    """Read the database's generation again on the next request (a new test database)."""
+    _stored.update(value=0, read_at=None)
+
+
+def current_generation():
+    """What every cached page's key carries: it changes whenever content changes.
+
+    Local memory: the stamp file's time (every worker on the machine sees it at once).
+    Shared cache (Redis): the cache's copy, which every server sees at once, *and* the
+    database's, which a Redis that is full, flushed or restarted from an old dump cannot
+    set back: an edit reaches every visitor within PAGE_CACHE_GENERATION_CHECK seconds
+    whatever Redis does.
+    """
+    if _cache_is_process_local():
+        return _local_generation()
+    return f"{cache().get(GENERATION_KEY, 0)}.{_stored_generation()}"
+
+
+def move_cached_generation():
+    """Move the generation that the cache (or the stamp file) holds, not the database's:
+    what a test does between tests, whose databases are new anyway."""
     if not _cache_is_process_local():
         cache().set(GENERATION_KEY, time.time_ns(), None)
         return
     path = _stamp_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        previous = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        previous = 0
+    previous = _local_generation()
     # Set the time explicitly: file systems round mtimes (to a few ms), and two changes in
     # one such tick must still give two generations.
     stamp = max(time.time_ns(), previous + 1)
     path.touch()
     os.utime(path, ns=(stamp, stamp))
+
+
+def _move_stored_generation():
+    from .models import ContentGeneration
+
+    try:
+        with transaction.atomic():
+            if not ContentGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+                ContentGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+            _stored["value"] = ContentGeneration.objects.get(pk=1).value
+            _stored["read_at"] = time.monotonic()
+    except DatabaseError:
+        logger.error("Page cache: the content generation could not be moved in the "
+                     "database; pages may be stale until they expire", exc_info=True)
+
+
+def _committed():
+    if not _cache_is_process_local():
+        _move_stored_generation()
+    move_cached_generation()
+
+
+def content_changed(**kwargs):
+    """Make every cached page stale, in every worker process on every server.
+
+    At once (so that this very process never serves what it just replaced) and again
+    after the transaction commits: a page that another process renders between the write
+    and the commit still reads the old content, and is stored under the generation in
+    between, which the commit leaves behind.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _committed()
+        return
+    move_cached_generation()
+    # Once per transaction, however many saves it holds.
+    if not any(function is _committed for _ids, function, _robust in connection.run_on_commit):
+        transaction.on_commit(_committed, robust=True)
 
 
 def _content_saved(sender, update_fields=None, **kwargs):

@@ -29,7 +29,7 @@ import pickle
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisSerializer
-from redis.exceptions import RedisError
+from redis.exceptions import OutOfMemoryError, RedisError
 
 logger = logging.getLogger(__name__)
 SIGNATURE_BYTES = 32
@@ -68,10 +68,11 @@ class SignedPickleSerializer(RedisSerializer):
 
 
 class DegradingRedisCache(RedisCache):
-    # Per process: whether the last call failed, so that an outage is logged once.
-    failing = False
+    # Per process: why the last call failed ("away", or "full": Redis refuses writes past
+    # its maxmemory but still answers reads), so that an outage is logged once.
+    failing = None
 
-    def _call(self, fallback, operation, *arguments, **keywords):
+    def _call(self, fallback, operation, *arguments, writes=False, **keywords):
         try:
             result = operation(*arguments, **keywords)
         except ForgedCacheValue:
@@ -82,27 +83,31 @@ class DegradingRedisCache(RedisCache):
             )
             return fallback
         except RedisError as error:
-            if not DegradingRedisCache.failing:
-                DegradingRedisCache.failing = True
+            reason = "full" if isinstance(error, OutOfMemoryError) else "away"
+            if DegradingRedisCache.failing != reason:
+                DegradingRedisCache.failing = reason
                 logger.error(
-                    "Cache (Redis) does not answer, serving without it: %s: %s",
-                    type(error).__name__, error,
+                    "Cache (Redis) is full and refuses writes (maxmemory), serving without "
+                    "storing: %s" if reason == "full" else
+                    "Cache (Redis) does not answer, serving without it: %s",
+                    f"{type(error).__name__}: {error}",
                 )
             return fallback
-        if DegradingRedisCache.failing:
-            DegradingRedisCache.failing = False
+        # A full Redis still answers reads: only a write says it has room again.
+        if DegradingRedisCache.failing and (writes or DegradingRedisCache.failing == "away"):
+            DegradingRedisCache.failing = None
             logger.warning("Cache (Redis) answers again.")
         return result
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         # As if the key were new: a lock or counter built on `add` fails open.
-        return self._call(True, super().add, key, value, timeout, version)
+        return self._call(True, super().add, key, value, timeout, version, writes=True)
 
     def get(self, key, default=None, version=None):
         return self._call(default, super().get, key, default, version)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(None, super().set, key, value, timeout, version)
+        return self._call(None, super().set, key, value, timeout, version, writes=True)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call(False, super().touch, key, timeout, version)
@@ -118,10 +123,10 @@ class DegradingRedisCache(RedisCache):
 
     def incr(self, key, delta=1, version=None):
         # A counter Redis cannot keep starts again from zero.
-        return self._call(delta, super().incr, key, delta, version)
+        return self._call(delta, super().incr, key, delta, version, writes=True)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call(list(data), super().set_many, data, timeout, version)
+        return self._call(list(data), super().set_many, data, timeout, version, writes=True)
 
     def delete_many(self, keys, version=None):
         return self._call(None, super().delete_many, keys, version)

@@ -173,6 +173,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Cache: local memory by default (one server); Redis when several servers share it, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1 (Django's built-in RedisCache).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Each worker keeps its own copies. Django's 300 entries are fewer than the real pages:
+    # (publications + index pages + 5) × 6 languages × ~6 consent variants, about 2 700 for
+    # 50 publications. At ~18 KB a page, 3 000 entries are at most ~55 MB per worker, and
+    # only pages visitors ask for are stored (docs/hardening-cache.md).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", env.int("PAGE_CACHE_MAX_ENTRIES", default=3000)
+    )
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # A Redis outage slows pages down instead of failing them (reportsite.rediscache);
     # each call gives up on an unreachable Redis after CACHE_REDIS_TIMEOUT seconds.
@@ -193,9 +201,21 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
             "serializer": "reportsite.rediscache.SignedPickleSerializer",
         }
     )
-    # Rate-limit counters (reportsite.counters) in the same Redis under keys of their own,
-    # apart from the pages; without Redis they are counted in the database.
-    CACHES["counters"] = {**CACHES["default"], "KEY_PREFIX": "counters"}
+    # Rate-limit counters (reportsite.counters) apart from the pages: by default the same
+    # Redis server's next database (redis://.../1 for pages in /0), so that emptying the
+    # page cache (FLUSHDB) cannot reset them; without Redis they are counted in the database.
+    _pages = urlsplit(CACHES["default"]["LOCATION"])
+    _pages_db = int(_pages.path.strip("/") or 0)
+    _counters_url = env.str(
+        "COUNTER_CACHE_URL",
+        default=_pages._replace(path=f"/{_pages_db + 1}").geturl() if _pages_db < 15 else "",
+    )
+    if not _counters_url:
+        raise ImproperlyConfigured(
+            "CACHE_URL uses Redis database 15: set COUNTER_CACHE_URL to another database "
+            "for the rate-limit counters, e.g. redis://:PASSWORD@host:6379/14."
+        )
+    CACHES["counters"] = {**CACHES["default"], "LOCATION": _counters_url, "KEY_PREFIX": "counters"}
 
 # Public pages are cached whole for anonymous visitors, per consent state (reportsite.pagecache).
 # PAGE_CACHE_SECONDS=0 turns it off. With the local-memory cache each worker keeps its own
@@ -206,6 +226,10 @@ EDITION_IMPORT_STALE_SECONDS = env.int("EDITION_IMPORT_STALE_SECONDS", default=1
 
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 PAGE_CACHE_ALIAS = "default"
+# With a shared cache (Redis), how often (seconds) each process also reads the content
+# generation from the database, so that an edit reaches every visitor even when Redis is
+# full, flushed or restarted from an old dump (reportsite.pagecache.current_generation).
+PAGE_CACHE_GENERATION_CHECK = env.float("PAGE_CACHE_GENERATION_CHECK", default=1.0)
 PAGE_CACHE_STAMP_FILE = BASE_DIR / env.str("PAGE_CACHE_STAMP_FILE", default="var/content-changed")
 # A stored page also keeps its Brotli and gzip bodies, made once (docs/nginx.md).
 PAGE_CACHE_BROTLI_QUALITY = env.int("PAGE_CACHE_BROTLI_QUALITY", default=9)
@@ -278,6 +302,9 @@ elif MEDIA_STORAGE == "s3":
         )
     from botocore.config import Config as _BotoConfig
 
+    AWS_S3_CONNECT_TIMEOUT = env.float("AWS_S3_CONNECT_TIMEOUT", default=2)
+    AWS_S3_READ_TIMEOUT = env.float("AWS_S3_READ_TIMEOUT", default=5)
+    AWS_S3_MAX_ATTEMPTS = env.int("AWS_S3_MAX_ATTEMPTS", default=1)
     _s3_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="")
     _s3_endpoint = env.str("AWS_S3_ENDPOINT_URL", default="")
     _media_storage = {
@@ -289,14 +316,16 @@ elif MEDIA_STORAGE == "s3":
             "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
             "custom_domain": _s3_domain or None,
-            # An unreachable bucket must fail an upload within seconds (the editor sees a
-            # clear error), not hold a worker for a minute of retries. Addressing style
-            # "path" suits servers without per-bucket host names (MinIO, moto, Ceph).
+            # An unreachable or frozen bucket must fail an upload within seconds (the editor
+            # sees the 503 of reportsite.unavailable), well before Gunicorn's worker timeout
+            # kills the worker with a bare 500: (connect + read) × attempts < GUNICORN_TIMEOUT,
+            # which a system check verifies (reportsite.checks). Addressing style "path"
+            # suits servers without per-bucket host names (MinIO, moto, Ceph).
             "client_config": _BotoConfig(
                 s3={"addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="auto")},
-                connect_timeout=env.int("AWS_S3_CONNECT_TIMEOUT", default=3),
-                read_timeout=env.int("AWS_S3_READ_TIMEOUT", default=20),
-                retries={"max_attempts": 2, "mode": "standard"},
+                connect_timeout=AWS_S3_CONNECT_TIMEOUT,
+                read_timeout=AWS_S3_READ_TIMEOUT,
+                retries={"total_max_attempts": AWS_S3_MAX_ATTEMPTS, "mode": "standard"},
             ),
             # Media are public and their names change with their content.
             "querystring_auth": False,
@@ -310,6 +339,10 @@ elif MEDIA_STORAGE == "s3":
     )
 else:
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3' (got {MEDIA_STORAGE!r}).")
+
+# Gunicorn's worker timeout (gunicorn.conf.py reads the same variable): storage calls must
+# give up well before it (reportsite.checks).
+GUNICORN_TIMEOUT = env.int("GUNICORN_TIMEOUT", default=30)
 
 # Where `manage.py backup` writes its archives; relative paths are taken from the project folder.
 BACKUP_DIR = BASE_DIR / env.str("BACKUP_DIR", default="backups")
@@ -411,8 +444,11 @@ AXES_LOCKOUT_TEMPLATE = "reportsite/locked_out.html"
 # The log names the username and address, so that an operator can see who is targeted.
 AXES_SENSITIVE_PARAMETERS = ["password"]
 # Reverse proxies in front of Gunicorn that append to X-Forwarded-For: the lockout keys on
-# the address they saw, not on one the client wrote (reportsite.client_address).
+# the address they saw, not on one the client wrote (reportsite.client_address). The header
+# is read only from TRUSTED_PROXIES (addresses or networks, like Gunicorn's
+# forwarded_allow_ips): anyone else reaching an app server is known by their own address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 AXES_CLIENT_IP_CALLABLE = "reportsite.client_address.client_ip"
 
 # Logs go to standard error, where Gunicorn's own messages go and systemd or a container

@@ -69,6 +69,7 @@ def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_lockout
     client, editor, settings
 ):
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     settings.AXES_FAILURE_LIMIT = 3
 
     def through_proxy(password, forged):

@@ -87,6 +87,7 @@ def test_behind_a_proxy_each_client_is_counted_and_hashed_by_its_own_address(cli
     settings.CONSENT_RATE_LIMIT = "2/h"
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.5"
+    settings.TRUSTED_PROXIES = [proxy]
 
     def through_proxy(forwarded):
         return decide(client, proxy, HTTP_X_FORWARDED_FOR=forwarded)
