@@ -11,6 +11,9 @@
   }
   // A "Copy link" button beside each permalink.
   if (!navigator.clipboard) { return; }
+  var strings = document.querySelector(".reader-strings");
+  var copyLabel = strings ? strings.dataset.copy : "Copy link";
+  var copiedLabel = strings ? strings.dataset.copied : "Link copied:";
   var status = document.createElement("p");
   status.className = "permalink-status visually-hidden";
   status.setAttribute("role", "status");
@@ -19,12 +22,12 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "permalink-copy";
-    button.textContent = document.documentElement.dataset.copyLabel || "Copy link";
+    button.textContent = copyLabel;
     var label = link.querySelector(".visually-hidden");
-    if (label) { button.setAttribute("aria-label", "Copy link: " + label.textContent.replace(/^Permalink to /, "")); }
+    if (label) { button.setAttribute("aria-label", copyLabel + " — " + label.textContent); }
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(link.href).then(function () {
-        status.textContent = "Link copied: " + link.href;
+        status.textContent = copiedLabel + " " + link.href;
       });
     });
     link.insertAdjacentElement("afterend", button);
