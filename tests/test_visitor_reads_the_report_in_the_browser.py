@@ -126,3 +126,11 @@ def test_a_printed_chapter_has_no_navigation_and_starts_on_a_new_page(live_serve
         assert page.evaluate(f"getComputedStyle(document.querySelector({selector!r})).display") == "none", selector
     assert page.evaluate("getComputedStyle(document.querySelector('.reader-chapter')).breakBefore") == "page"
     assert page.pdf()[:4] == b"%PDF"
+
+
+def test_an_old_address_with_a_fragment_finds_the_section_in_its_new_chapter(live_server, page, report):
+    # As after a re-import that moved section 1.1 out of chapter 2 (JavaScript asks the
+    # server where the identifier lives now).
+    page.goto(live_server.url + "/publication/report/read/chapter-2/#sec-1-1")
+    page.wait_for_url(live_server.url + "/publication/report/read/chapter-1/#sec-1-1")
+    expect(page.locator("#sec-1-1")).to_be_in_viewport()
