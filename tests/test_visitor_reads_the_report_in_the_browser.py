@@ -108,6 +108,12 @@ def test_footnotes_go_there_and_back(live_server, page, report):
     page.goto(live_server.url + "/publication/report/read/chapter-1/")
     reference = page.locator("#fnref-1")
     expect(reference).to_have_attribute("aria-label", "Note 1")
+    # With JavaScript, the note shows in place while its number has the focus.
+    reference.focus()
+    expect(page.locator("#footnote-tip")).to_contain_text("Note 1:")
+    expect(reference).to_have_attribute("aria-describedby", "footnote-tip")
+    page.keyboard.press("Escape")
+    expect(page.locator("#footnote-tip")).to_have_count(0)
     reference.click()
     page.wait_for_function("location.hash === '#fn-1'")
     expect(page.locator("#fn-1")).to_be_in_viewport()
