@@ -70,3 +70,26 @@ def test_markup_in_the_source_never_reaches_a_page(tmp_path, make_publication):
     for bad in ("<script", "javascript:", "onclick", "onerror", "style=", "<img"):
         assert bad not in html, bad
     assert "a link" in html and "styled" in html
+
+
+def test_the_checks_list_every_kind_of_problem_with_a_link_to_it(tmp_path, make_publication):
+    from editions import checks
+    from editions.sample_report import make_image
+
+    make_image(tmp_path / "small.png", 300, 200)
+    source = tmp_path / "report.md"
+    source.write_text(
+        "# Chapter {#chapter}\n\n## Section {#section}\n\nSee [nowhere](#no-such-place).\n\n"
+        "#### Too deep\n\nText.\n\n"
+        "![A small chart](small.png){#fig-small}\n\n"
+        "-------- --------\n1        2\n3        4\n-------- --------\n\n: Numbers without headers {#tbl-plain}\n"
+    )
+    version = imported(source, make_publication())
+    problems = checks.run(version)
+    messages = " | ".join(p.message for p in problems)
+    assert "skips from level 2 to level 4" in messages
+    assert "“no-such-place”, which is nowhere in this version" in messages
+    assert "Figure 1.1 is only 300 pixels wide" in messages
+    assert "Table 1.1 has no header cells" in messages
+    assert not any(p.blocking for p in problems)  # warnings: publishing is allowed
+    assert all(p.fix_url.startswith("/") for p in problems)
