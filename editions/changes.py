@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .models import Anchor
+
 DIFF_CONTEXT_WORDS = 8
 
 
@@ -33,6 +35,9 @@ def _sections(version):
 
 def between(earlier, later):
     before, after = _sections(earlier), _sections(later)
+    # A section the source now names differently (editions.importer: aliases) is the same.
+    renamed_ids = dict(later.anchors.filter(kind=Anchor.Kind.ALIAS).values_list("identifier", "target"))
+    before = {renamed_ids.get(identifier, identifier): section for identifier, section in before.items()}
     found = []
     for identifier, section in after.items():
         old = before.get(identifier)

@@ -676,7 +676,28 @@ class Builder:
             Anchor(version=version, identifier=r["identifier"], kind=Anchor.Kind.REFERENCE)
             for r in self.references
         )
-        return anchors
+        return anchors + self._aliases(version, chapters)
+
+    def _aliases(self, version, chapters):
+        """The previous version's identifiers for chapters and sections the source now
+        names differently (a new `{#id}`), found by title: they lead to the new ones."""
+        current = {}
+        for chapter in chapters:
+            current.setdefault((Anchor.Kind.CHAPTER, normalised(chapter.title)), []).append((chapter.identifier, chapter.identifier))
+            for section in chapter.sections:
+                current.setdefault((Anchor.Kind.SECTION, normalised(section.title)), []).append((section.identifier, chapter.identifier))
+        aliases = []
+        for kind in (Anchor.Kind.CHAPTER, Anchor.Kind.SECTION):
+            for entry in self.previous.items.get(kind, []):
+                matches = current.get((kind, entry["title"]), [])
+                if entry["identifier"] in self.registry.used or len(matches) != 1:
+                    continue
+                self.registry.used.add(entry["identifier"])
+                aliases.append(Anchor(
+                    version=version, identifier=entry["identifier"], kind=Anchor.Kind.ALIAS,
+                    target=matches[0][0], chapter_identifier=matches[0][1], title=entry["title"][:500],
+                ))
+        return aliases
 
 
 class _StoredFile:

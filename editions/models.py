@@ -15,6 +15,7 @@ finds where an identifier lives.
 import re
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils.translation import get_language_info
 from publications.models import Publication
 
 WORDS_PER_MINUTE = 230
+DATA_FILE_TYPES = FileExtensionValidator(["csv", "xlsx"], "Attach the data as a .csv or .xlsx file.")
 # Addresses under …/read/ that are pages, never identifiers of content.
 RESERVED_IDENTIFIERS = {"versions", "changes", "references", "media", "figures", "tables"}
 VERSION_PATTERN = re.compile(r"^v\d+$")
@@ -219,7 +221,7 @@ class Figure(models.Model):
     height = models.PositiveIntegerField(default=0)
     renditions = models.JSONField(default=dict, blank=True)
     data_file = models.FileField(
-        upload_to="edition-data/", blank=True,
+        upload_to="edition-data/", blank=True, validators=[DATA_FILE_TYPES],
         help_text="Optional CSV or XLSX with the figure's data, offered on its page.",
     )
 
@@ -244,7 +246,10 @@ class Table(models.Model):
     # The rows (thead/tbody/tfoot), sanitised; the caption is added when shown.
     body_html = models.TextField()
     has_header_cells = models.BooleanField(default=True)
-    data_file = models.FileField(upload_to="edition-data/", blank=True)
+    data_file = models.FileField(
+        upload_to="edition-data/", blank=True, validators=[DATA_FILE_TYPES],
+        help_text="Optional CSV or XLSX with the table's data, offered on its page.",
+    )
 
     class Meta:
         ordering = ["version", "order"]

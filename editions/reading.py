@@ -43,7 +43,11 @@ class Reading:
         return f"{self.read_prefix}{identifier}/" if identifier else self.read_prefix
 
     def fill(self, html):
-        return html.replace("@@read@@", self.read_prefix).replace("@@media@@", self.media_prefix)
+        return (
+            html.replace("@@read@@", self.read_prefix)
+            .replace("@@media@@", self.media_prefix)
+            .replace("@@permalink-to@@", gettext("Permalink to"))
+        )
 
     def media_url(self, name):
         return f"{self.media_prefix}{name}"

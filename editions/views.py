@@ -80,7 +80,8 @@ def versioned_reading(slug, number):
         version = edition.versions.filter(number=number, status=EditionVersion.Status.PUBLISHED).first()
         if version is not None:
             version.edition = edition
-            return Reading(version, _read_url(slug, number), public_media_prefix(), is_current=False)
+            is_current = version.pk == edition.current_version_id
+            return Reading(version, _read_url(slug, number), public_media_prefix(), is_current=is_current)
     raise Http404(gettext("No such version."))
 
 

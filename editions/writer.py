@@ -329,9 +329,10 @@ def _find_images(node, found):
 
 
 def permalink(identifier, title):
-    """The link to an element's stable address: shown on hover and keyboard focus."""
+    """The link to an element's stable address: shown on hover and keyboard focus. Its
+    words ("Permalink to") are put in the page's language when the page is shown."""
     return (
         f' <a class="permalink" href="@@read@@{escape(identifier)}/">'
-        f'<span class="visually-hidden">Permalink to {escape(title[:120])}</span>'
+        f'<span class="visually-hidden">@@permalink-to@@ {escape(title[:120])}</span>'
         '<span aria-hidden="true">#</span></a>'
     )

@@ -98,3 +98,22 @@ def test_an_identifier_from_the_source_wins_and_errata_show_without_a_reimport(c
     section.errata.create(text="The figure for 2024 was corrected.")
     page = client.get("/publication/report/read/chapter-1/")
     assert "The figure for 2024 was corrected." in page.text
+
+
+def test_an_identifier_newly_set_in_the_source_keeps_the_old_address_working(client, tmp_path, make_publication, publisher):
+    publication = make_publication(slug="report")
+    path, _ = sample(tmp_path, chapters=2, sections=2, figures=1, tables=1)
+    text = without_section_ids(path.read_text())
+    path.write_text(text)
+    v1 = publish(imported(path, publication), publisher)
+    old = v1.sections.get(title="Topic 2.2 in depth").identifier
+    path.write_text(text.replace("## Topic 2.2 in depth\n", "## Topic 2.2 in depth {#sec-evidence}\n"))
+    v2 = publish(imported(path, publication), publisher)
+    assert v2.sections.filter(identifier="sec-evidence").exists()
+    response = client.get(f"/publication/report/read/{old}/")
+    assert response.status_code == 301 and response["Location"] == "/publication/report/read/sec-evidence/"
+    response = client.get(response["Location"])
+    assert response["Location"] == "/publication/report/read/chapter-2/#sec-evidence"
+    # The same section under a new name: not "removed" and "added".
+    changes = client.get("/publication/report/read/v2/changes/").text
+    assert re.findall(r'class="reader-change reader-change--(\w+)"', changes) == []

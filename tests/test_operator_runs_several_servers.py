@@ -125,6 +125,37 @@ def test_cover_uploaded_on_a_is_stored_in_the_bucket_and_shown_by_b(topology, pa
             assert status == 200 and hashlib.sha256(body).digest() == hashlib.sha256(stored[name]).digest()
 
 
+def test_an_edition_imported_by_the_worker_is_served_by_both_with_figures_in_the_bucket(topology, tmp_path):
+    import shutil
+
+    from editions.sample_report import write_sample
+
+    write_sample(tmp_path / "source", chapters=2, sections=2, figures=2, tables=1, image_size=(700, 420))
+    source = shutil.make_archive(str(tmp_path / "report"), "zip", tmp_path / "source")
+    before = set(topology.bucket_objects())
+    topology.manage("import_edition", SEEDED_SLUG, source)  # queued: the worker beside the apps runs it
+
+    def status():
+        return topology.psql("SELECT status FROM editions_editionimport ORDER BY id DESC LIMIT 1", "reportsite").strip()
+
+    wait_until(lambda: status() in ("done", "failed"), seconds=180)
+    assert status() == "done"
+    # A draft's figures stay in the private folder: nothing in the bucket, no page.
+    assert set(topology.bucket_objects()) == before
+    assert fetch(topology.url(f"/publication/{SEEDED_SLUG}/read/"))[0] == 404
+    topology.manage("shell", "-c", (
+        "from editions.actions import PublishEditionVersion; from editions.models import EditionVersion; "
+        "PublishEditionVersion(None, EditionVersion.objects.latest('pk')).execute(operator=True)"
+    ))
+    added = set(topology.bucket_objects()) - before
+    assert any(key.startswith("imports/") for key in added), added
+    for base in (topology.app_url(0), topology.app_url(1), topology.url()):
+        status_code, _, html = fetch(base + f"/publication/{SEEDED_SLUG}/read/chapter-1/")
+        assert status_code == 200
+        names = {n.decode() for n in re.findall(rf"/{BUCKET}/([^\"' ,?]+)".encode(), html)}
+        assert names and names <= added, (names, added)
+
+
 def test_edit_on_a_makes_pages_cached_by_b_stale_at_once(topology, page):
     url = topology.app_url(1, f"/publication/{SEEDED_SLUG}/")
     # Every worker of B holds its copy (each answers a dozen requests or so).

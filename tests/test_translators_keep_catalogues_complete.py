@@ -17,7 +17,9 @@ from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = ["fr", "es", "ru", "zh_Hans", "ar"]
-SOURCE_FOLDERS = ["consent", "publications", "reportsite", "templates"]
+SOURCE_FOLDERS = ["consent", "publications", "reportsite", "templates", "editions"]
+# The project's catalogue, and the apps' own (editions keeps its strings in editions/locale).
+CATALOGUE_FOLDERS = [ROOT / "locale", ROOT / "editions" / "locale"]
 KEYWORDS = {
     "gettext": None,
     "gettext_lazy": None,
@@ -72,9 +74,12 @@ def used_messages():
     return used
 
 
-def _catalogue(language):
-    with open(ROOT / "locale" / language / "LC_MESSAGES" / "django.po", "rb") as po:
-        return read_po(po)
+def _catalogue(language, folder=None):
+    """The catalogue of `language` in `folder`, or the messages of all of them."""
+    if folder is not None:
+        with open(folder / language / "LC_MESSAGES" / "django.po", "rb") as po:
+            return read_po(po)
+    return [message for each in CATALOGUE_FOLDERS for message in _catalogue(language, each)]
 
 
 def _key(message):
@@ -117,10 +122,11 @@ def test_every_interface_string_is_translated(language):
     )
 
 
+@pytest.mark.parametrize("catalogues", CATALOGUE_FOLDERS, ids=lambda path: str(path.relative_to(ROOT)))
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_compiled_catalogue_matches_its_source(language):
-    folder = ROOT / "locale" / language / "LC_MESSAGES"
-    source = _catalogue(language)
+def test_compiled_catalogue_matches_its_source(language, catalogues):
+    folder = catalogues / language / "LC_MESSAGES"
+    source = _catalogue(language, catalogues)
     with open(folder / "django.mo", "rb") as mo:
         compiled = read_mo(mo)
     expected = {_key(m): _strings(m) for m in source if m.id and not m.fuzzy and all(_strings(m))}

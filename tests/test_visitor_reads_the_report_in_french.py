@@ -46,13 +46,14 @@ def test_french_chapters_in_french_the_others_in_english_marked_as_such(client, 
     page = client.get("/fr/publication/report/read/chapter-1/").text
     assert "Constats du chapitre 1" in page and "Sujet 1.1 en détail" in page
     assert 'lang="en"' not in page.split('<article class="reader-chapter"')[1]
-    assert "not translated" not in page
+    assert "not translated" not in page and "pas encore traduites" not in page
+    assert ">Sommaire</summary>" in page and "Chapitre suivant" in page  # the interface in French
 
     page = client.get("/fr/publication/report/read/chapter-3/").text
     assert '<h1 lang="en" dir="ltr">' in page
     sections = re.findall(r'<section class="reader-section"[^>]*>', page)
     assert sections and all('lang="en"' in s for s in sections)
-    assert 'class="reader-notice"' in page
+    assert 'class="reader-notice"' in page and "pas encore traduites" in page
 
     home = client.get("/fr/publication/report/read/").text
     assert "Constats du chapitre 2" in home and "Chapter 3 findings" in home

@@ -37,11 +37,14 @@ def axe_clean(page):
 def test_reading_pages_pass_axe_with_and_without_the_banner(live_server, page, report, viewport):
     page.set_viewport_size(viewport)
     paths = ["/publication/report/read/", "/publication/report/read/chapter-1/",
-             "/publication/report/read/fig-1/", "/publication/report/read/tbl-1/"]
+             "/publication/report/read/fig-1/", "/publication/report/read/tbl-1/",
+             # Right to left, the English text marked as such.
+             "/ar/publication/report/read/chapter-1/"]
     for path in paths:
         page.goto(live_server.url + path)
         expect(page.locator("#consent-banner")).to_be_visible()
         axe_clean(page)
+    page.goto(live_server.url + paths[0])
     page.locator("#consent-banner").get_by_role("button", name="Decline", exact=True).click()
     expect(page.locator("#consent-banner")).to_have_count(0)
     for path in paths:
@@ -105,6 +108,12 @@ def test_footnotes_go_there_and_back(live_server, page, report):
     page.goto(live_server.url + "/publication/report/read/chapter-1/")
     reference = page.locator("#fnref-1")
     expect(reference).to_have_attribute("aria-label", "Note 1")
+    # With JavaScript, the note shows in place while its number has the focus.
+    reference.focus()
+    expect(page.locator("#footnote-tip")).to_contain_text("Note 1:")
+    expect(reference).to_have_attribute("aria-describedby", "footnote-tip")
+    page.keyboard.press("Escape")
+    expect(page.locator("#footnote-tip")).to_have_count(0)
     reference.click()
     page.wait_for_function("location.hash === '#fn-1'")
     expect(page.locator("#fn-1")).to_be_in_viewport()
@@ -123,3 +132,11 @@ def test_a_printed_chapter_has_no_navigation_and_starts_on_a_new_page(live_serve
         assert page.evaluate(f"getComputedStyle(document.querySelector({selector!r})).display") == "none", selector
     assert page.evaluate("getComputedStyle(document.querySelector('.reader-chapter')).breakBefore") == "page"
     assert page.pdf()[:4] == b"%PDF"
+
+
+def test_an_old_address_with_a_fragment_finds_the_section_in_its_new_chapter(live_server, page, report):
+    # As after a re-import that moved section 1.1 out of chapter 2 (JavaScript asks the
+    # server where the identifier lives now).
+    page.goto(live_server.url + "/publication/report/read/chapter-2/#sec-1-1")
+    page.wait_for_url(live_server.url + "/publication/report/read/chapter-1/#sec-1-1")
+    expect(page.locator("#sec-1-1")).to_be_in_viewport()
