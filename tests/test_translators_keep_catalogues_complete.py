@@ -17,7 +17,7 @@ from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = ["fr", "es", "ru", "zh_Hans", "ar"]
-SOURCE_FOLDERS = ["consent", "publications", "reportsite", "templates"]
+SOURCE_FOLDERS = ["citations", "consent", "publications", "reportsite", "search", "templates"]
 KEYWORDS = {
     "gettext": None,
     "gettext_lazy": None,
