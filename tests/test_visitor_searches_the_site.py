@@ -173,6 +173,7 @@ def test_ten_thousand_characters_is_a_clear_400(client, library):
         ({"language": "xx"}, "There is no such language."),
         ({"page": "0"}, "There is no such page of results."),
         ({"page": "²"}, "There is no such page of results."),
+        ({"page": "2"}, "There is no such page of results."),
     ],
 )
 def test_bad_filters_are_a_clear_400(client, library, query, message):
