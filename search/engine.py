@@ -67,7 +67,8 @@ def run(text, language, kind="", year="", result_language="", page=1):
         return search
     search.capped = len(rows) >= 2000
     search.kind_counts = _counts(rows, 1)
-    search.year_counts = sorted(_counts(rows, 2), reverse=True)
+    # Items without a year (site pages) are counted under no year.
+    search.year_counts = sorted(((y, n) for y, n in _counts(rows, 2) if y is not None), reverse=True)
     search.language_counts = _counts(rows, 3)
     selected = [
         row for row in rows

@@ -120,6 +120,13 @@ def test_site_texts_are_found(client, library):
     titles, html = results(client, "/search/", q="independent experts")
     assert titles == ["About the report"]
     assert 'href="/#about"' in html
+    # Found beside publications (which have a year; site texts have none).
+    SiteContent.objects.filter(pk=1).update(about_text_en="Independent experts on election security.")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        SiteContent.load().save()
+    titles, html = results(client, "/search/", q="security")
+    assert sorted(titles) == ["About the report", "Election security and general-purpose AI"]
+    assert "2025 <span" in html
 
 
 def test_a_misspelling_gets_a_did_you_mean(client, library):
