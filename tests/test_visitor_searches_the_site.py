@@ -216,6 +216,14 @@ def test_filters_counts_and_pages(client, publish):
     assert len(titles) == 6
 
 
+def test_counts_beyond_the_match_limit_say_more_than(client, publish, monkeypatch):
+    for number in range(4):
+        publish(title=f"Frontier report {number}")
+    monkeypatch.setattr("search.backends.MAX_MATCHES", 3)
+    _titles, html = results(client, "/search/", q="frontier")
+    assert "More than 3 results" in html
+
+
 def test_title_matches_rank_above_body_matches(client, publish):
     publish(title="A report", summary="Mentions watermarking once, in passing, among other things.")
     publish(title="Watermarking AI-generated content", summary="Techniques for content provenance.")
