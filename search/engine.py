@@ -12,7 +12,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from . import registry
+from . import backends, registry
 from .backends import current
 from .models import SearchEntry, SearchWord
 from .text import HAN, parse_query, stem, tokens
@@ -65,9 +65,11 @@ def run(text, language, kind="", year="", result_language="", page=1):
     if not rows:
         search.suggestion = suggest(query, language)
         return search
-    search.capped = len(rows) >= 2000
+    # Each backend query stops at MAX_MATCHES: beyond, counts say "more than".
+    search.capped = len(rows) >= backends.MAX_MATCHES
     search.kind_counts = _counts(rows, 1)
-    search.year_counts = sorted(_counts(rows, 2), reverse=True)
+    # Items without a year (site pages) are counted under no year.
+    search.year_counts = sorted(((y, n) for y, n in _counts(rows, 2) if y is not None), reverse=True)
     search.language_counts = _counts(rows, 3)
     selected = [
         row for row in rows

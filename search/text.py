@@ -100,7 +100,9 @@ def is_stop_word(term, language):
     return term in stop_words(language)
 
 
+@lru_cache(maxsize=100_000)
 def stem(term, language):
+    # Cached: words repeat (a text's common words most of all), and stemming costs.
     if language in SNOWBALL and not HAN.match(term):
         return _stemmer(language).stemWord(term)
     return term

@@ -79,6 +79,8 @@ def results(request):
             gettext("Your search is too long: use at most %(limit)s characters.") % {"limit": engine.MAX_QUERY_LENGTH},
         )
     search = engine.run(text, language, kind, year, result_language, int(page))
+    if search.page > search.pages:
+        return _bad_request(request, display, gettext("There is no such page of results."))
     base = {"q": text, "kind": kind, "year": year, "language": result_language}
     context = {
         "query": text,

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import rispy
 from django.core.files.base import ContentFile
+from playwright.sync_api import expect
 
 from publications.models import Publication, PublicationDocument
 from publications.seed import load_seed_content
@@ -258,3 +259,18 @@ def test_bad_bibliographic_data_is_a_form_error_and_saves_nothing(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Publication.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_researcher_copies_a_style_with_the_keyboard(live_server, browser, cited):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    page.goto(live_server.url + cited.get_absolute_url())
+    button = page.get_by_role("button", name="Copy APA")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(button.locator("xpath=..").get_by_role("status")).to_have_text("Citation copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Bengio, Y., & Mindermann, S. (2025). International AI Safety Report 2025")
+    context.close()

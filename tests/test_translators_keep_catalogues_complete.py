@@ -17,7 +17,7 @@ from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
 LANGUAGES = ["fr", "es", "ru", "zh_Hans", "ar"]
-SOURCE_FOLDERS = ["consent", "publications", "reportsite", "templates", "editions"]
+SOURCE_FOLDERS = ["citations", "consent", "editions", "publications", "reportsite", "search", "templates"]
 # The project's catalogue, and the apps' own (editions keeps its strings in editions/locale).
 CATALOGUE_FOLDERS = [ROOT / "locale", ROOT / "editions" / "locale"]
 KEYWORDS = {

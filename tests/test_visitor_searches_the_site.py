@@ -120,6 +120,13 @@ def test_site_texts_are_found(client, library):
     titles, html = results(client, "/search/", q="independent experts")
     assert titles == ["About the report"]
     assert 'href="/#about"' in html
+    # Found beside publications (which have a year; site texts have none).
+    SiteContent.objects.filter(pk=1).update(about_text_en="Independent experts on election security.")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        SiteContent.load().save()
+    titles, html = results(client, "/search/", q="security")
+    assert sorted(titles) == ["About the report", "Election security and general-purpose AI"]
+    assert "2025 <span" in html
 
 
 def test_a_misspelling_gets_a_did_you_mean(client, library):
@@ -173,6 +180,7 @@ def test_ten_thousand_characters_is_a_clear_400(client, library):
         ({"language": "xx"}, "There is no such language."),
         ({"page": "0"}, "There is no such page of results."),
         ({"page": "²"}, "There is no such page of results."),
+        ({"page": "2"}, "There is no such page of results."),
     ],
 )
 def test_bad_filters_are_a_clear_400(client, library, query, message):
@@ -206,6 +214,14 @@ def test_filters_counts_and_pages(client, publish):
     assert len(titles) == 6 and all(int(t.rsplit(" ", 1)[1]) % 2 == 0 for t in titles)
     titles, _html = results(client, "/search/", q="frontier", kind="publication", year="2025", page="1")
     assert len(titles) == 6
+
+
+def test_counts_beyond_the_match_limit_say_more_than(client, publish, monkeypatch):
+    for number in range(4):
+        publish(title=f"Frontier report {number}")
+    monkeypatch.setattr("search.backends.MAX_MATCHES", 3)
+    _titles, html = results(client, "/search/", q="frontier")
+    assert "More than 3 results" in html
 
 
 def test_title_matches_rank_above_body_matches(client, publish):

@@ -51,6 +51,9 @@ def address(route, publication):
     # Draft previews: a staff one (visitors are sent to log in) and a shared link.
     filled = filled.replace("<slug:kind>/<int:pk>", f"publication/{publication.pk}")
     filled = filled.replace("<str:token>", "1:not-a-valid-signature")
+    # Citation downloads and the PDFs' stable and version addresses (citations app).
+    filled = filled.replace("<str:suffix>", "bib").replace("<slug:kind>", "full-report")
+    filled = filled.replace("<str:language>", "en").replace("<int:number>", "1")
     filled = "/" + filled.lstrip("^").rstrip("$")
     assert not re.search(r"[<>()\\]", filled), f"no sample value for a part of {route!r}"
     return filled
