@@ -75,10 +75,15 @@ class SafeFilterAdmin(admin.ModelAdmin):
                     (LabelledCellsFormSet, super().get_changelist_formset(request, **kwargs)), {})
 
     def changelist_view(self, request, extra_context=None):
-        # Refused up front on every database, so SQLite and PostgreSQL answer alike.
-        if any("\x00" in part for item in request.GET.lists() for part in (item[0], *item[1])):
-            return HttpResponseBadRequest(
-                "A filter or search value contains a NUL character (%00): remove it.",
-                content_type="text/plain; charset=utf-8",
-            )
-        return super().changelist_view(request, extra_context)
+        return refuse_nul_characters(request) or super().changelist_view(request, extra_context)
+
+
+def refuse_nul_characters(request):
+    """A 400 when the address holds a NUL character, else None. Refused up front on every
+    database, so SQLite and PostgreSQL answer alike (PostgreSQL cannot store one)."""
+    if any("\x00" in part for item in request.GET.lists() for part in (item[0], *item[1])):
+        return HttpResponseBadRequest(
+            "A filter or search value contains a NUL character (%00): remove it.",
+            content_type="text/plain; charset=utf-8",
+        )
+    return None

@@ -10,7 +10,6 @@ Django's own `collapse` class (a <details> element), needs no script at all.
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language_info
@@ -65,8 +64,8 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset.filter(missing)
 
 
-class TranslationStatusChangeList(ChangeList):
-    """A change list that reads the translation status of its page of items in one query."""
+class TranslationStatusResults:
+    """For a change list: read the translation status of its page of items in one query."""
 
     def get_results(self, request):
         super().get_results(request)
@@ -79,7 +78,8 @@ class TranslatedContentAdminMixin:
     """For ModelAdmins of models with translated fields: put it before ModelAdmin."""
 
     def get_changelist(self, request, **kwargs):
-        return TranslationStatusChangeList
+        base = super().get_changelist(request, **kwargs)
+        return type(f"TranslationStatus{base.__name__}", (TranslationStatusResults, base), {})
 
     def _field_language(self, name):
         """(field, language) when `name` is a column of a translated field, else None."""

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from reportsite.adminlists import refuse_nul_characters
+
 from .exchange import UnreadableFile, export_po, export_xliff, import_translations, units_for
 from .forms import ExportForm, ImportForm
 from .models import TranslationSource
@@ -61,7 +63,7 @@ class TranslationExchangeAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/translations/exchange.html", context, status=status)
 
     def changelist_view(self, request, extra_context=None):
-        return self._page(request)
+        return refuse_nul_characters(request) or self._page(request)
 
     def export_view(self, request):
         if not request.user.has_perm(PERMISSION):
