@@ -23,9 +23,11 @@ urlpatterns = [
 # have one address each (the sitemap lists every language's pages).
 urlpatterns += i18n_patterns(
     path("", include("consent.urls")),
+    # Before publications: its /preview/<kind>/<pk>/ would otherwise take the edition's
+    # /preview/edition/<pk>/.
+    path("", include("editions.urls")),
     path("", include("publications.urls")),
     path("", include("search.urls")),
-    path("", include("editions.urls")),
     prefix_default_language=False,
 )
 

@@ -54,6 +54,10 @@ def address(route, publication):
     # Citation downloads and the PDFs' stable and version addresses (citations app).
     filled = filled.replace("<str:suffix>", "bib").replace("<slug:kind>", "full-report")
     filled = filled.replace("<str:language>", "en").replace("<int:number>", "1")
+    # The web edition: an element of an edition (none exists: a 404 is the answer) and
+    # the staff previews of a draft edition and its figures.
+    filled = filled.replace("<str:identifier>", "introduction").replace("<int:pk>", "1")
+    filled = filled.replace("<path:name>", "figure.webp")
     filled = "/" + filled.lstrip("^").rstrip("$")
     assert not re.search(r"[<>()\\]", filled), f"no sample value for a part of {route!r}"
     return filled
