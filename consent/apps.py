@@ -47,7 +47,10 @@ class ConsentConfig(AppConfig):
             header_values=("new", "new-gpc"),
         )
         # A page that confirms a decision is rendered for the visitor and never stored.
-        pagecache.register_variant("consent-notice", notice.page_variant, vary_on_headers=("Cookie",))
+        # Visitors without a decision to be told of ("-") need no variant cookie for it.
+        pagecache.register_variant(
+            "consent-notice", notice.page_variant, vary_on_headers=("Cookie",), header_values=("-",)
+        )
 
 
 def check_rate_limit(app_configs, **kwargs):

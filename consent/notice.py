@@ -30,7 +30,7 @@ def cookie_name():
 
 def page_variant(request):
     """Part of the page cache's key: "saved" while the visitor has a decision to be told of."""
-    return "saved" if cookie_name() in request.COOKIES else "-"
+    return "saved" if request.COOKIES.get(cookie_name()) else "-"
 
 
 def set_cookie(response):
@@ -44,7 +44,7 @@ def saved_choices(request, state):
     """[(purpose name, allowed)] to confirm on this page, or [] when there is nothing to say.
 
     Marks the request so that `NoticeMiddleware` deletes the notice cookie: shown once."""
-    if cookie_name() not in request.COOKIES or not state.decided:
+    if not request.COOKIES.get(cookie_name()) or not state.decided:
         return []
     request._consent_notice_shown = True
     choices = state.choices

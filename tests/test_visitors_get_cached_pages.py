@@ -26,6 +26,10 @@ def decide(client, **choices):
     data["shown"] = shown.split('"')[0]
     response = client.post("/consent/", data, headers=SAME_ORIGIN)
     assert response.status_code == 303, response.content.decode()
+    # As a browser does: the page it is sent back to confirms the choice, once (that page
+    # is the visitor's own and never stored).
+    confirmation = client.get(response["Location"])
+    assert "X-Page-Cache" not in confirmation and "consent-notice" in confirmation.content.decode()
     return client
 
 
