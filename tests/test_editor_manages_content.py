@@ -1,5 +1,6 @@
 """An editor runs the site's content from the Django admin."""
 
+import datetime
 import io
 import os
 
@@ -161,7 +162,7 @@ def test_editor_uploading_a_damaged_pdf_gets_a_form_error(editor_client, make_up
 
 
 def test_editor_sees_thumbnails_filters_and_search(editor_client, make_publication):
-    make_publication(title="Findable report", publication_date="2024-03-03")
+    make_publication(title="Findable report", publication_date=datetime.date(2024, 3, 3))
     html = editor_client.get("/admin/publications/publication/").content.decode()
     assert 'class="admin-thumbnail"' in html
     for text in ("By kind", "By status", "By year", "Findable report"):

@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 import zlib
 
+import brotli
 import pytest
 
 from tests.broken_page_site.urls import ERROR_MESSAGE
@@ -72,6 +73,8 @@ class StandInSentry(http.server.ThreadingHTTPServer):
                     body = gzip.decompress(body)
                 elif encoding == "deflate":
                     body = zlib.decompress(body)
+                elif encoding == "br":  # the SDK's choice when the brotli module is installed
+                    body = brotli.decompress(body)
                 self.envelopes.append((handler.path, body.decode(errors="replace")))
                 handler.send_response(200)
                 handler.send_header("Content-Type", "application/json")

@@ -139,7 +139,6 @@ def test_a_misspelling_gets_a_did_you_mean(client, library):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ("", "Type one or more words to search for."),
         ("   ", "Type one or more words to search for."),
         ("the of and", "Your search has only very common words"),
         ("!!! … ,,, ???", "Your search has no words in it"),
@@ -151,6 +150,15 @@ def test_unsearchable_input_gets_a_clear_answer(client, library, query, message)
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_an_empty_query_is_the_search_page_itself(client, library):
+    """`?q=` names no search: its canonical address is /search/ (the page cache's rule, so
+    that spellings of one page cannot flood the cache)."""
+    response = client.get("/search/", {"q": ""})
+    assert response.status_code == 301 and response["Location"] == "/search/"
+    page = client.get("/search/")
+    assert page.status_code == 200 and 'type="search"' in page.content.decode()
 
 
 def test_lone_surrogates_and_nul_in_the_address_are_answered(client, library):
