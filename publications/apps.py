@@ -11,18 +11,21 @@ class PublicationsConfig(AppConfig):
 
         post_migrate.connect(sync_editors_group, dispatch_uid="publications.sync_editors_group")
 
-        from reportsite import dashboard
+        from editorial import registry
 
-        from . import dashboard as panels
-        from . import history
+        from . import views
+        from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
-        history.register_models()
-        dashboard.register(panels.drafts_panel)
-        dashboard.register(panels.schedule_panel)
+        # What the editorial core serves (drafts, publishing, previews, history, files).
+        registry.register(Publication, segment="publication", preview=views.preview_publication)
+        registry.register(
+            PartnerOrganisation, segment="partner", preview=views.preview_partner, label="Partner"
+        )
+        registry.register(
+            SiteContent, segment="site-texts", preview=views.preview_site_texts, label="Site texts"
+        )
 
         from reportsite import pagecache
-
-        from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
         pagecache.invalidate_on_change(
             Publication, PublicationDocument, PartnerOrganisation, SiteContent

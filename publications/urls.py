@@ -4,7 +4,7 @@ from django.urls import path
 
 from reportsite.pagecache import public_page
 
-from . import discovery, previews, views
+from . import discovery, views
 
 app_name = "publications"
 
@@ -18,6 +18,4 @@ urlpatterns = [
         name="feed",
     ),
     path("publication/<slug:slug>/", views.publication_detail, name="detail"),
-    path("preview/shared/<str:token>/", previews.shared_preview, name="shared-preview"),
-    path("preview/<slug:kind>/<int:pk>/", previews.staff_preview, name="preview"),
 ]

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
     "reportsite",
+    "editorial",
     "publications",
     "consent",
 ]
@@ -234,8 +235,12 @@ MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
 # several app servers share (needs `pip install -r requirements-s3.txt`).
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
 MEDIA_ORIGIN = ""
+# Files only drafts have live in a private store (editorial.files): a folder outside
+# MEDIA_ROOT, or the bucket's private prefix.
+PRIVATE_MEDIA_ROOT = BASE_DIR / env.str("PRIVATE_MEDIA_ROOT", default="private-media")
 if MEDIA_STORAGE == "local":
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage = {"BACKEND": "editorial.files.PrivateFileSystemStorage"}
 elif MEDIA_STORAGE == "s3":
     if importlib.util.find_spec("storages") is None:
         raise ImproperlyConfigured(
@@ -263,10 +268,23 @@ elif MEDIA_STORAGE == "s3":
                 read_timeout=env.int("AWS_S3_READ_TIMEOUT", default=20),
                 retries={"max_attempts": 2, "mode": "standard"},
             ),
-            # Media are public and their names change with their content.
+            # Published media are public and their names change with their content.
             "querystring_auth": False,
             "file_overwrite": False,
+            "location": env.str("MEDIA_PUBLIC_PREFIX", default="published"),
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # The same bucket's private prefix, which the bucket policy never opens to anyone.
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_media_storage["OPTIONS"],
+            "custom_domain": None,
+            "querystring_auth": True,
+            "location": env.str("MEDIA_PRIVATE_PREFIX", default="drafts"),
+            "default_acl": "private",
+            "object_parameters": {"CacheControl": "private, no-store"},
         },
     }
     # Pages show covers and logos from the bucket: the CSP must allow its origin.
@@ -281,6 +299,7 @@ BACKUP_DIR = BASE_DIR / env.str("BACKUP_DIR", default="backups")
 
 STORAGES = {
     "default": _media_storage,
+    "drafts": _private_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

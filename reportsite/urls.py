@@ -24,6 +24,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("consent.urls")),
     path("", include("publications.urls")),
+    path("", include("editorial.urls")),
     prefix_default_language=False,
 )
 

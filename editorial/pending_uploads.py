@@ -1,7 +1,7 @@
 """Files kept between two submissions of an admin form, so an editor never chooses one twice.
 
 When a form fails (a bad PDF, a missing title), the browser forgets every file chosen in
-it. The valid ones are copied here, in a private folder (publications.conf), and the form
+it. The valid ones are copied here, in a private folder (editorial.conf), and the form
 carries a signed token per file in a hidden field; the next submission gives the file back
 unless the editor chose another one. Tokens name the staff user they were made for and
 expire with the files (PENDING_UPLOAD_MAX_AGE); expired files are deleted whenever a new
@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from . import conf
 
-SALT = "publications.pending-upload"
+SALT = "publications.pending-upload"  # unchanged: tokens in open forms stay valid
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 

@@ -1,5 +1,5 @@
 """Admin pages for the history of an item: its revisions with what changed, "Restore as
-draft", and recovery of deleted items (publications.history does the work).
+draft", and recovery of deleted items (editorial.history and editorial.actions do the work).
 """
 
 from django.contrib import messages
@@ -12,31 +12,20 @@ from django.urls import path, reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from . import history
-from .draft_admin import DISCARD_DRAFT, PUBLISH
+from . import files, history
+from .actions import Recover, RestoreRevision
+from .models import DraftStateMixin
+from .previews import staff_file_base
 
 
 class RevisionHistoryMixin:
     """For a ModelAdmin: every save and deletion made here is kept as a revision."""
 
-    object_history_template = "admin/publications/history.html"
+    object_history_template = "admin/editorial/history.html"
     history_limit = 100
 
-    # The admin logs after saving (and before deleting): the moment the rows are complete.
-    def log_addition(self, request, obj, message):
-        entry = super().log_addition(request, obj, message)
-        history.record(obj, request.user, entry.get_change_message() or "Created.")
-        return entry
-
-    def log_change(self, request, obj, message):
-        entry = super().log_change(request, obj, message)
-        comment = entry.get_change_message() or "No fields changed."
-        if getattr(obj, "_saved_as_draft", False):
-            comment = f"Draft saved. {comment}"
-        elif PUBLISH in request.POST:
-            comment = f"Published. {comment}"
-        history.record(obj, request.user, comment)
-        return entry
+    # Saves record their revision in their action (editorial.actions); a deletion is
+    # recorded while the rows still exist.
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
@@ -46,13 +35,7 @@ class RevisionHistoryMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if object_id and request.method == "POST":
             history.keep_baseline(self.model, unquote(object_id))
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        if object_id and DISCARD_DRAFT in request.POST and response.status_code == 302:
-            # Discarding acts without the form, so the admin logs nothing of it.
-            obj = self.model._default_manager.filter(pk=unquote(object_id)).first()
-            if obj is not None:
-                history.record(obj, request.user, "Draft discarded.")
-        return response
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _url_name(self, view):
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"
@@ -99,7 +82,7 @@ class RevisionHistoryMixin:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        can_restore = self.has_change_permission(request, obj) and hasattr(obj, "save_draft")
+        can_restore = self.has_change_permission(request, obj) and isinstance(obj, DraftStateMixin)
         context = self._context(
             request,
             f"History of “{obj}”",
@@ -110,7 +93,9 @@ class RevisionHistoryMixin:
             change_url=reverse(f"admin:{self._url_name('change')}", args=[quote(obj.pk)]),
             **(extra_context or {}),
         )
-        return TemplateResponse(request, self.object_history_template, context)
+        response = TemplateResponse(request, self.object_history_template, context)
+        with files.addressed_under(staff_file_base(obj)):
+            return response.render()
 
     def restore_view(self, request, object_id, version_id):
         if request.method != "POST":
@@ -118,7 +103,7 @@ class RevisionHistoryMixin:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_change_permission(request, obj) or not hasattr(obj, "save_draft"):
+        if not self.has_change_permission(request, obj) or not isinstance(obj, DraftStateMixin):
             raise PermissionDenied
         try:
             version = history.version_of(self.model, str(obj.pk), version_id)
@@ -126,7 +111,8 @@ class RevisionHistoryMixin:
             messages.error(request, "That revision does not exist (any more).")
             return redirect(f"admin:{self._url_name('history')}", quote(obj.pk))
         use_draft = request.POST.get("part") == "draft"
-        history.restore_as_draft(obj, version, request.user, use_draft=use_draft)
+        stored = self.model._default_manager.get(pk=obj.pk)
+        RestoreRevision(stored, version, request.user, use_draft=use_draft).execute()
         when = timezone.localtime(version.revision.date_created)
         what = "The draft saved in the revision" if use_draft else "The revision"
         messages.success(
@@ -144,7 +130,7 @@ class RevisionHistoryMixin:
             f"Recover deleted {self.opts.verbose_name_plural}",
             deleted=list(history.deleted_versions(self.model)[:200]),
         )
-        return TemplateResponse(request, "admin/publications/recover_list.html", context)
+        return TemplateResponse(request, "admin/editorial/recover_list.html", context)
 
     def recover_view(self, request, version_id):
         if not self.may_recover(request):
@@ -154,7 +140,7 @@ class RevisionHistoryMixin:
         )
         if request.method == "POST":
             try:
-                obj = history.recover(version, request.user)
+                obj = Recover(version, request.user).execute()
             except history.RecoveryError as error:
                 messages.error(request, str(error))
                 return redirect(f"admin:{self._url_name('recoverlist')}")
@@ -168,4 +154,4 @@ class RevisionHistoryMixin:
             entry=entry,
             recoverlist_url=reverse(f"admin:{self._url_name('recoverlist')}"),
         )
-        return TemplateResponse(request, "admin/publications/recover_confirm.html", context)
+        return TemplateResponse(request, "admin/editorial/recover_confirm.html", context)

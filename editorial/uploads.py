@@ -4,13 +4,15 @@ Files are judged by their content (Pillow, pypdf), never by their name, and stor
 a name derived from the item they belong to and their content: a changed file always gets
 a new URL (which lets the media server mark files as cacheable forever), and the uploader's
 own file name (often a person's name or a camera's numbering) never becomes public.
-Images lose their metadata (GPS, camera, names) before they are stored
-(publications.image_metadata).
+Every stored file is cleaned first (editorial.cleaning: images lose their metadata, PDFs
+their document information, XMP, scripts and attachments); a file checked here before the
+admin's transaction carries its cleaned bytes, so the storage does not clean it again.
 """
 
 import hashlib
 from pathlib import PurePath
 
+import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -22,7 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from .image_metadata import strip_metadata
+from . import cleaning
 
 # Pillow format name -> file extension used when storing.
 ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -118,8 +120,9 @@ def precheck_upload(file):
             file.checked_page_count = inspect_pdf(file)
         else:
             file.checked_image_format = inspect_image(file)
-            file.metadata_free_content = strip_metadata(file.read())
-    except (ValidationError, OSError, ValueError, SyntaxError):
+        _rewind(file)
+        file.metadata_free_content = cleaning.clean(file.read())
+    except (ValidationError, OSError, ValueError, SyntaxError, pikepdf.PdfError):
         pass
     finally:
         _rewind(file)
@@ -130,20 +133,23 @@ class MetadataFreeImageField(models.ImageField):
     (orientation and colour profile kept), whoever saves them: admin, seed or shell."""
 
     def pre_save(self, model_instance, add):
-        file = getattr(model_instance, self.attname)
-        if file and not file._committed:
-            _rewind(file.file)
-            data = file.file.read()
-            _rewind(file.file)
-            cleaned = _checked(file, "metadata_free_content")
-            if cleaned is None:
-                try:
-                    cleaned = strip_metadata(data)
-                except (OSError, ValueError, SyntaxError):
-                    cleaned = data  # not an image Pillow reads: validation reports it
-            if cleaned != data:
-                file.file = ContentFile(cleaned, name=file.name)
+        clean_pending(getattr(model_instance, self.attname))
         return super().pre_save(model_instance, add)
+
+
+def clean_pending(field_file):
+    """Replace a not-yet-stored upload by its cleaned bytes (editorial.cleaning), so that
+    its content-addressed name and size are those of what is stored."""
+    if not field_file or field_file._committed:
+        return
+    if getattr(field_file.file, "editorial_cleaned", False):
+        return
+    cleaned = _checked(field_file, "metadata_free_content")
+    if cleaned is None:
+        _rewind(field_file.file)
+        cleaned = cleaning.clean(field_file.file.read())
+    field_file.file = ContentFile(cleaned, name=field_file.name)
+    field_file.file.editorial_cleaned = True
 
 
 def inspect_pdf(file):

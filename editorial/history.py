@@ -1,12 +1,15 @@
-"""Revisions of the site's content: who changed what and when, restore and recovery.
+"""Revisions of draftable content: who changed what and when, restore and recovery.
 
-The revision store is django-reversion: every save, publish and deletion made through the
-admin records a revision (a publication's revision includes its documents). This module
+The revision store is django-reversion: every operation of editorial.actions records one
+revision (an item's revision includes its related rows, `editorial_related`). This module
 reads revisions back as field-by-field changes an editor can review (text as a word diff,
 images as thumbnails), puts an old revision into the draft (never straight to live), and
-recovers deleted items. Files survive deletion: stored names are content-addressed
-(publications.uploads) and nothing removes them when a row is deleted, so recovering the
-rows brings the same cover, logo and PDFs back.
+recovers deleted items. Files survive deletion: stored names are content-addressed and
+the private store keeps every file (editorial.files), so recovering the rows brings the
+same images and PDFs back.
+
+Changes are compared as values (editorial.models.comparable), never as formatted text: a
+date read from a revision and the same date read from a draft are the same.
 """
 
 import datetime
@@ -16,46 +19,39 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
 from reportsite.translated_content import translated_fields
 
-from . import renditions
-from .models import format_moment
-
-# Related rows kept in the same revision as their item: a publication's documents.
-FOLLOW = {"Publication": ("documents",)}
-# The image of an item and its renditions, checked when the item is recovered.
-IMAGES = {"Publication": ("cover", renditions.COVER), "PartnerOrganisation": ("logo", renditions.LOGO)}
+from . import files
+from .models import DraftRowMixin, comparable, format_moment
 
 
-def register_models():
-    """Called once from the app's ready(): the models whose history is kept."""
-    from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
-
-    for model in (Publication, PublicationDocument, PartnerOrganisation, SiteContent):
-        if not reversion.is_registered(model):
-            # XML keeps times to the microsecond (JSON keeps milliseconds): a recovered
-            # page is then the same to the byte, "dateModified" included.
-            reversion.register(model, follow=FOLLOW.get(model.__name__, ()), format="xml")
+def register_model(model):
+    """A registered kind keeps its history (editorial.registry.register)."""
+    for name in model.editorial_related:
+        row_model = model._meta.get_field(name).related_model
+        if not reversion.is_registered(row_model):
+            reversion.register(row_model, format="xml")
+    if not reversion.is_registered(model):
+        # XML keeps times to the microsecond (JSON keeps milliseconds): a recovered
+        # page is then the same to the byte, "dateModified" included.
+        reversion.register(model, follow=tuple(model.editorial_related), format="xml")
 
 
 def record(obj, user, comment):
-    """Store the stored state of `obj` (and what it follows) as one revision.
+    """Store `obj` as it is stored (and the rows it follows) as one revision.
 
-    Read from the database: the admin's instance may be a copy with its draft applied.
+    `obj` must hold what the database holds (the actions pass the instance they wrote).
     Called before a deletion too: the revision is saved at the end of this block, while
     the rows still exist (reversion keeps versions of existing rows only).
     """
-    stored = type(obj)._default_manager.get(pk=obj.pk)
     with reversion.create_revision(manage_manually=True):
         reversion.set_user(user if user and user.is_authenticated else None)
         reversion.set_comment(comment)
-        reversion.add_to_revision(stored)
+        reversion.add_to_revision(obj)
 
 
 def keep_baseline(model, pk):
@@ -115,10 +111,11 @@ class Entry:
 
 
 def _image_url(name):
-    return default_storage.url(name) if name else ""
+    return files.EditorialStorage().url(name) if name else ""
 
 
 def _display(model_field, value):
+    value = comparable(model_field, value)
     if value in (None, ""):
         return "(empty)"
     if model_field.choices:
@@ -160,11 +157,12 @@ def draft_of(version):
 
 
 def field_changes(model, old, new):
-    """The changes between two dicts of `field_values`, in the model's field order."""
+    """The changes between two dicts of `field_values`, in the model's field order, values
+    compared as values (a date from a revision equals the same date from a draft)."""
     changes = []
     for model_field in editable_fields(model):
         before, after = old.get(model_field.name), new.get(model_field.name)
-        if before == after or (before in (None, "") and after in (None, "")):
+        if comparable(model_field, before) == comparable(model_field, after):
             continue
         label = str(model_field.verbose_name).capitalize()
         if isinstance(model_field, models.ImageField):
@@ -182,31 +180,40 @@ def field_changes(model, old, new):
     return changes
 
 
-def _document_changes(old_documents, new_documents):
-    """Documents added, removed or changed between two revisions of a publication."""
-    from .models import PublicationDocument
+def _row_values(row):
+    values = {f.name: getattr(row, f.attname) for f in editable_fields(type(row))}
+    for f in type(row)._meta.concrete_fields:
+        if isinstance(f, models.FileField):
+            values[f.name] = getattr(row, f.attname).name
+    return values
+
+
+def _row_changes(row_model, old_rows, new_rows):
+    """Rows (e.g. documents) added, removed or changed between two revisions."""
+    noun = str(row_model._meta.verbose_name).capitalize()
+    file_field = next((f for f in row_model._meta.concrete_fields if isinstance(f, models.FileField)), None)
+
+    def file_name(row):
+        return getattr(row, file_field.attname).name if file_field else ""
 
     changes = []
-    for key in sorted(set(old_documents) | set(new_documents), key=int):
-        before, after = old_documents.get(key), new_documents.get(key)
+    for key in sorted(set(old_rows) | set(new_rows), key=int):
+        before, after = old_rows.get(key), new_rows.get(key)
         name = str(after or before)
         if (after or before).draft_change:
             name = f"{name}, {(after or before).get_draft_change_display().lower()}"
         if before is None:
-            changes.append(Change(f"Document added: {name}", "file", "(none)", after.file.name))
+            changes.append(Change(f"{noun} added: {name}", "file", "(none)", file_name(after)))
         elif after is None:
-            changes.append(Change(f"Document removed: {name}", "file", before.file.name, "(none)"))
+            changes.append(Change(f"{noun} removed: {name}", "file", file_name(before), "(none)"))
         else:
             if before.draft_change != after.draft_change:
                 changes.append(Change(
-                    f"Document {name}", "value",
+                    f"{noun} {name}", "value",
                     before.get_draft_change_display(), after.get_draft_change_display(),
                 ))
-            old_values = {f.name: getattr(before, f.attname) for f in editable_fields(PublicationDocument)}
-            new_values = {f.name: getattr(after, f.attname) for f in editable_fields(PublicationDocument)}
-            old_values["file"], new_values["file"] = before.file.name, after.file.name
-            for change in field_changes(PublicationDocument, old_values, new_values):
-                change.label = f"Document {name}: {change.label.lower()}"
+            for change in field_changes(row_model, _row_values(before), _row_values(after)):
+                change.label = f"{noun} {name}: {change.label.lower()}"
                 changes.append(change)
     return changes
 
@@ -215,7 +222,7 @@ def history(obj, limit=100):
     """The item's revisions, newest first, each with its changes against the one before.
 
     A fixed number of queries whatever the number of revisions shown: the item's versions,
-    then the documents' versions of those revisions.
+    then its related rows' versions of those revisions.
     """
     versions = list(
         Version.objects.get_for_object(obj).select_related("revision__user")[: limit + 1]
@@ -223,18 +230,22 @@ def history(obj, limit=100):
     return entries(type(obj), versions, limit)
 
 
-def entries(model, versions, limit):
-    documents_by_revision = {}
-    if model.__name__ in FOLLOW:
-        from .models import PublicationDocument
-
-        document_type = ContentType.objects.get_for_model(PublicationDocument)
+def _rows_by_revision(model, versions):
+    """{related name: {revision id: {row id: row}}} for the versions' revisions."""
+    found = {}
+    for name in model.editorial_related:
+        row_model = model._meta.get_field(name).related_model
+        rows = found.setdefault(name, {})
         for version in Version.objects.filter(
-            revision__in=[v.revision_id for v in versions], content_type=document_type
+            revision__in=[v.revision_id for v in versions],
+            content_type=ContentType.objects.get_for_model(row_model),
         ):
-            documents_by_revision.setdefault(version.revision_id, {})[version.object_id] = (
-                version._object_version.object
-            )
+            rows.setdefault(version.revision_id, {})[version.object_id] = version._object_version.object
+    return found
+
+
+def entries(model, versions, limit):
+    rows_by_revision = _rows_by_revision(model, versions)
     result = []
     for index, version in enumerate(versions[:limit]):
         previous = versions[index + 1] if index + 1 < len(versions) else None
@@ -245,10 +256,11 @@ def entries(model, versions, limit):
         draft = draft_of(version)
         if draft is not None and (previous is None or draft != draft_of(previous)):
             entry.draft_changes = field_changes(model, new, {**new, **draft})
-        if model.__name__ in FOLLOW:
-            entry.changes += _document_changes(
-                documents_by_revision.get(previous.revision_id, {}) if previous else {},
-                documents_by_revision.get(version.revision_id, {}),
+        for name, by_revision in rows_by_revision.items():
+            entry.changes += _row_changes(
+                model._meta.get_field(name).related_model,
+                by_revision.get(previous.revision_id, {}) if previous else {},
+                by_revision.get(version.revision_id, {}),
             )
         result.append(entry)
     return result
@@ -262,64 +274,72 @@ def version_of(model, object_id, version_id):
     )
 
 
+def file_in_history(obj, name):
+    """Whether a stored file `name` was ever the item's (in any revision)."""
+    return Version.objects.get_for_object(obj).filter(serialized_data__contains=name).exists() or any(
+        Version.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj._meta.get_field(related).related_model),
+            revision__version__in=Version.objects.get_for_object(obj),
+            serialized_data__contains=name,
+        ).exists()
+        for related in obj.editorial_related
+    )
+
+
 # --- Restoring and recovering ------------------------------------------------------------
 
 
-def restore_as_draft(obj, version, user, use_draft=False):
-    """Put an old revision's values (its live version, or the draft it had when
-    `use_draft`) into the item's draft; what visitors see is unchanged."""
-    live = type(obj)._default_manager.get(pk=obj.pk)
+def revision_values(version, use_draft=False):
+    """An old revision's values: its live version, or the draft it had when `use_draft`."""
     values = field_values(version)
     if use_draft:
         values.update(draft_of(version) or {})
-    with transaction.atomic():
-        live.save_draft(values, user)
-        if hasattr(live, "documents"):
-            _restore_documents_as_draft(live, version, use_draft)
-    when = timezone.localtime(version.revision.date_created)
-    what = "The draft of the revision" if use_draft else "Revision"
-    record(live, user, f"{what} of {when:%-d %B %Y, %H:%M} restored as a draft.")
     return values
 
 
-def _document_key(row):
-    return (row.document_type, row.label, row.language, row.file.name, row.order)
+def _row_key(row):
+    return tuple(
+        getattr(row, f.attname).name if isinstance(f, models.FileField) else getattr(row, f.attname)
+        for f in editable_fields(type(row))
+    ) + tuple(getattr(row, f.attname).name for f in type(row)._meta.concrete_fields if isinstance(f, models.FileField))
 
 
-def _restore_documents_as_draft(publication, version, use_draft):
-    """Make the draft's documents those of the revision (its live ones, or its draft's):
-    rows already there are kept, others marked removed in the draft, missing ones added
-    to the draft as copies pointing at the same files. Visitors see none of it until the
-    draft is published (Publication.publish_related)."""
-    from .models import PublicationDocument
-
-    change = PublicationDocument.DraftChange
+def restore_rows_as_draft(item, version, use_draft):
+    """Make the draft's related rows those of the revision (its live ones, or its draft's):
+    rows already there are kept, others marked removed in the draft, missing ones added to
+    the draft as copies pointing at the same files. Visitors see none of it until the draft
+    is published."""
+    change = DraftRowMixin.DraftChange
     not_wanted = change.REMOVED if use_draft else change.ADDED
-    document_type = ContentType.objects.get_for_model(PublicationDocument)
-    wanted = [
-        other._object_version.object
-        for other in version.revision.version_set.filter(content_type=document_type)
-    ]
-    wanted = [
-        row for row in wanted
-        if row.publication_id == publication.pk and row.draft_change != not_wanted
-    ]
-    for row in publication.documents.all():
-        match = next((w for w in wanted if _document_key(w) == _document_key(row)), None)
-        if match is not None:
-            wanted.remove(match)
-            if row.draft_change == change.REMOVED:
-                PublicationDocument.objects.filter(pk=row.pk).update(draft_change=change.NONE)
-        elif row.draft_change == change.ADDED:
-            row.delete()
-        else:
-            PublicationDocument.objects.filter(pk=row.pk).update(draft_change=change.REMOVED)
-    for row in wanted:
-        row.pk = row.id = None
-        row._state.adding = True
-        row.publication = publication
-        row.draft_change = change.ADDED
-        row.save()
+    for name in item.editorial_related:
+        row_model = item._meta.get_field(name).related_model
+        parent = row_model.editorial_parent_field()
+        wanted = [
+            other._object_version.object
+            for other in version.revision.version_set.filter(
+                content_type=ContentType.objects.get_for_model(row_model)
+            )
+        ]
+        wanted = [
+            row for row in wanted
+            if getattr(row, parent.attname) == item.pk and row.draft_change != not_wanted
+        ]
+        for row in item.related_rows(name):
+            match = next((w for w in wanted if _row_key(w) == _row_key(row)), None)
+            if match is not None:
+                wanted.remove(match)
+                if row.draft_change == change.REMOVED:
+                    row_model.objects.filter(pk=row.pk).update(draft_change=change.NONE)
+            elif row.draft_change == change.ADDED:
+                row.delete()
+            else:
+                row_model.objects.filter(pk=row.pk).update(draft_change=change.REMOVED)
+        for row in wanted:
+            row.pk = row.id = None
+            row._state.adding = True
+            setattr(row, parent.attname, item.pk)
+            row.draft_change = change.ADDED
+            row.save()
 
 
 def deleted_versions(model):
@@ -335,29 +355,27 @@ class RecoveryError(Exception):
     """The item cannot come back as it was (e.g. its address is taken by another item)."""
 
 
-def recover(version, user):
-    """Bring a deleted item back, with the documents of its last revision, and its files."""
+def recover_rows(version):
+    """Save the deleted item and its own related rows from its last revision; returns it."""
     model = version._model
     if model._default_manager.filter(pk=version.object_id).exists():
         raise RecoveryError(f"“{version.object_repr}” exists: there is nothing to recover.")
     try:
         with transaction.atomic():
-            # Only this item and its own documents: a revision may hold other items.
+            # Only this item and its own rows: a revision may hold other items.
             version._object_version.save()
+            parents = {
+                model._meta.get_field(name).related_model: model._meta.get_field(name).related_model.editorial_parent_field()
+                for name in model.editorial_related
+            }
             for other in version.revision.version_set.exclude(pk=version.pk):
                 row = other._object_version.object
-                if str(getattr(row, "publication_id", "")) == version.object_id:
+                parent = parents.get(type(row))
+                if parent is not None and str(getattr(row, parent.attname)) == version.object_id:
                     other._object_version.save()
-            obj = model._default_manager.get(pk=version.object_id)
-            image = IMAGES.get(model.__name__)
-            if image:
-                # Normally already right (the deletion's revision has them); made again
-                # after the commit otherwise, as on every save.
-                renditions.refresh_after_commit(obj, image[0], image[1])
-            record(obj, user, "Recovered after deletion.")
     except IntegrityError as error:
         raise RecoveryError(
             f"“{version.object_repr}” cannot be recovered: another item now uses its address "
             "or name. Change that item first, then recover this one."
         ) from error
-    return obj
+    return model._default_manager.get(pk=version.object_id)

@@ -44,7 +44,7 @@ def uploaded_ago(kept_at):
 class KeptFileInput(AdminFileWidget):
     """A file input that can carry a file kept from the previous submission."""
 
-    template_name = "admin/publications/widgets/kept_file_input.html"
+    template_name = "admin/editorial/widgets/kept_file_input.html"
     kept = None  # a pending_uploads.KeptUpload, set on a failed submission
 
     def use_required_attribute(self, initial):
@@ -87,7 +87,7 @@ def thumbnail_url(field_file):
 class LabelledSplitDateTime(AdminSplitDateTime):
     """Django's date + time inputs, each with its own label."""
 
-    template_name = "admin/publications/widgets/split_datetime.html"
+    template_name = "admin/editorial/widgets/split_datetime.html"
 
 
 EDITOR_WIDGETS = {
@@ -102,7 +102,7 @@ class EditorInlineMixin:
     every input has a label."""
 
     formfield_overrides = EDITOR_WIDGETS
-    template = "admin/publications/edit_inline/tabular.html"
+    template = "admin/editorial/edit_inline/tabular.html"
 
 
 class EditorFormAdminMixin:

@@ -1,8 +1,11 @@
-"""The admin side of drafts (publications.drafts): for an item visitors can see, the edit
-page saves a draft by default and offers Preview, Share preview, Publish and Discard draft;
-an item never published saves as before and can be published from the same page.
+"""The admin side of drafts: for an item visitors can see, the edit page saves a draft by
+default and offers Preview, Share preview, Publish and Discard draft; an item never
+published saves as a draft of its own and goes live only through Publish.
 
-Used by the ModelAdmins of publications, partners and the site texts (publications.admin).
+Every button is an action of editorial.actions (one write, one revision). The form carries
+a version stamp (the item's latest revision): saving over a version someone saved since
+shows who changed what and when, both versions side by side, and changes nothing until
+the editor chooses (editorial.conflicts).
 """
 
 from django.contrib import admin, messages
@@ -12,8 +15,10 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import PreviewLink, format_moment
-from .previews import staff_preview_url
+from . import conflicts, files
+from .actions import DiscardDraft, Publish, SaveDraft
+from .models import DraftRowMixin, PreviewLink, format_moment
+from .previews import staff_file_base, staff_preview_url
 
 SAVE_DRAFT = "_save_draft"
 PREVIEW = "_preview"
@@ -21,6 +26,7 @@ SHARE_PREVIEW = "_share_preview"
 PUBLISH = "_publish"
 DISCARD_DRAFT = "_discard_draft"
 REVOKE_LINK = "_revoke_preview_link"
+CONFIRM_PUBLISH = "_confirm_publish"
 
 
 class DraftStatusFilter(admin.SimpleListFilter):
@@ -41,25 +47,30 @@ class DraftStatusFilter(admin.SimpleListFilter):
 
 
 class DraftAdminMixin:
-    change_form_template = "admin/publications/draft_change_form.html"
+    change_form_template = "admin/editorial/draft_change_form.html"
 
     class Media:
-        css = {"all": ["publications/admin-drafts.css"]}
+        css = {"all": ["editorial/admin-drafts.css"]}
+        js = ["editorial/admin/unsaved-changes.js"]
 
     @admin.display(description="Status")
     def status_text(self, obj):
         return obj.lifecycle_text
 
-    # The form edits the pending version when there is one.
+    # The form edits the pending version when there is one; the stored item is kept on
+    # the request, so that the operation reads it once.
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
-        if obj is not None and obj.has_unpublished_changes:
-            return obj.with_draft()
-        return obj
+        request.editorial_stored = obj
+        # Always a copy: the form's values must not leak into the stored item.
+        return obj.with_draft() if obj is not None else None
 
-    def _live(self, obj):
-        return self.model._default_manager.get(pk=obj.pk)
+    def _stored(self, request, obj):
+        stored = getattr(request, "editorial_stored", None)
+        if stored is None or stored.pk != obj.pk:
+            stored = self.model._default_manager.get(pk=obj.pk)
+        return stored
 
     # Buttons that act without the form: discard a draft, revoke a preview link.
 
@@ -70,9 +81,9 @@ class DraftAdminMixin:
             obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied
-            live = self._live(obj)
+            live = self._stored(request, obj)
             if DISCARD_DRAFT in request.POST:
-                live.discard_draft()
+                DiscardDraft(live, request.user).execute()
                 messages.success(request, "Draft discarded: the edit page shows the live version.")
             else:
                 link_id = request.POST[REVOKE_LINK]
@@ -87,40 +98,63 @@ class DraftAdminMixin:
                     link.revoke()
                     messages.success(request, "Preview link revoked: it no longer opens the draft.")
             return HttpResponseRedirect(request.path)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method == "POST" and object_id:
+            request.editorial_conflict = conflicts.detect(request, self.model, unquote(object_id))
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        stored = getattr(request, "editorial_stored", None)
+        if stored is not None and hasattr(response, "render") and not response.is_rendered:
+            # Files of the item (a draft's new cover) are shown through the staff preview.
+            with files.addressed_under(staff_file_base(stored)):
+                response.render()
+        return response
 
-    # Saving
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        return conflicts.checked_form(form_class, request, self._publication_warnings)
+
+    def _publication_warnings(self, request, form):
+        """Errors to show before publishing what the editor may not mean (e.g. an expiry
+        time that has passed), unless confirmed."""
+        if PUBLISH not in request.POST or request.POST.get(CONFIRM_PUBLISH):
+            return []
+        candidate = form.instance
+        return candidate.publication_warnings(form.cleaned_data) if hasattr(candidate, "publication_warnings") else []
+
+    # Saving: one action per button
 
     def save_model(self, request, obj, form, change):
-        if request.resolver_match and request.resolver_match.url_name.endswith("_changelist"):
-            # Editable list columns (a partner's order, shown or not) change the live item
-            # at once, as the list says; a pending draft stays as it is.
-            return super().save_model(request, obj, form, change)
-        if change and PUBLISH not in request.POST:
-            live = self._live(obj)
-            if live.is_live:
-                live.save_draft(obj.draft_values(), request.user)
-                obj.draft = live.draft
-                obj._saved_as_draft = True
-                return
-        # Never published (or published now): the form's values are the item itself.
-        obj.draft = obj.draft_saved_at = obj.draft_saved_by = None
+        stored = self._stored(request, obj) if change else None
+        if change and stored.is_live and PUBLISH not in request.POST:
+            request.editorial_operation = "draft"  # saved with its rows in save_related
+            return
+        if PUBLISH in request.POST:
+            obj.draft = None  # the form shows the draft: its values are the item's now
+            request.editorial_operation = Publish(obj, request.user, live=stored)
+            request.editorial_operation.prepare()
+        else:
+            request.editorial_operation = "save"
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         obj = form.instance
-        if getattr(obj, "_saved_as_draft", False):
-            for formset in formsets:
-                save_rows_as_draft(formset, obj)
-            live = self._live(obj)
-            if not live.draft_changes_anything:
-                # Saved (or previewed) without a change: nothing is pending.
-                live.discard_draft()
-                obj.draft = None
+        operation = getattr(request, "editorial_operation", None)
+        if operation == "draft":
+            live = self._stored(request, obj)
+            SaveDraft(
+                live,
+                request.user,
+                values=obj.draft_values(),
+                related=lambda: any([save_rows_as_draft(formset, live) for formset in formsets]),
+            ).execute()
+            obj.draft = live.draft
             return
         super().save_related(request, form, formsets, change)
-        if PUBLISH in request.POST:
-            obj.publish(request.user)
+        if isinstance(operation, Publish):
+            operation.finish()
+        elif operation == "save":
+            from . import history
+
+            history.record(obj, request.user, "Created." if not change else "Saved.")
 
     # Where each button leads
 
@@ -153,8 +187,15 @@ class DraftAdminMixin:
             )
             return HttpResponseRedirect(change_url)
         if PUBLISH in request.POST:
-            messages.success(request, f"Published. Status: {self._live(obj).lifecycle_text}.")
+            messages.success(request, f"Published. Status: {obj.lifecycle_text}.")
             return HttpResponseRedirect(change_url)
+        if not (SAVE_DRAFT in request.POST or "_continue" in request.POST or "_addanother" in request.POST):
+            if not obj.is_live:
+                messages.success(
+                    request,
+                    f"“{obj}” saved as a draft: visitors do not see it until you publish it.",
+                )
+                return HttpResponseRedirect(change_url)
         return None
 
     def response_change(self, request, obj):
@@ -168,7 +209,7 @@ class DraftAdminMixin:
     # What the edit page shows about the item's state
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        live = self._live(obj) if change and obj is not None and obj.pk else None
+        live = self._stored(request, obj) if change and obj is not None and obj.pk else None
         context.update(
             {
                 "draft_live": live,
@@ -179,20 +220,28 @@ class DraftAdminMixin:
                 ]
                 if live
                 else [],
+                "publish_needs_confirmation": bool(
+                    request.method == "POST" and PUBLISH in request.POST
+                    and any(
+                        message for message in getattr(request, "editorial_publication_warnings", [])
+                    )
+                ),
+                **conflicts.context(request, live, context),
             }
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 def save_rows_as_draft(formset, parent):
-    """Keep an inline formset's changes to a live item's rows in its draft.
+    """Keep an inline formset's changes to a live item's rows in its draft; returns
+    whether anything changed.
 
     New rows are stored marked "added"; an edited row becomes an "added" copy with the
     original marked "removed"; a deleted row is marked "removed". Visitors see neither
-    until the draft is published (see Publication.publish_related).
+    until the draft is published (editorial.actions.Publish).
     """
     model = formset.model
-    added, removed = model.DraftChange.ADDED, model.DraftChange.REMOVED
+    added, removed = DraftRowMixin.DraftChange.ADDED, DraftRowMixin.DraftChange.REMOVED
     # What the admin's change message reads, as formset.save() would leave it.
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for form in formset.initial_forms:
@@ -222,3 +271,4 @@ def save_rows_as_draft(formset, parent):
             row.draft_change = added
             row.save()
             formset.new_objects.append(row)
+    return bool(formset.new_objects or formset.changed_objects or formset.deleted_objects)

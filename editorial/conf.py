@@ -1,8 +1,12 @@
-"""Settings of the publications app, with their defaults (override them in Django settings).
+"""Settings of the editorial app, with their defaults (override them in Django settings;
+the project reads them from the environment, see .env.example).
 
+PRIVATE_MEDIA_ROOT
+    The private store on local disk (editorial.files): uploads that only drafts have, and
+    every upload ever kept for revisions. Never under MEDIA_ROOT; readable by the app only.
 PENDING_UPLOADS_DIR
     Where a valid file chosen in an admin form that failed for another reason waits for
-    the next submission (publications.pending_uploads). Private: never under MEDIA_ROOT.
+    the next submission (editorial.pending_uploads). Private: never under MEDIA_ROOT.
     Default: `reportsite-pending-uploads` in the system's temporary folder. With several
     servers behind a load balancer, point it at a folder they share.
 PENDING_UPLOAD_MAX_AGE
@@ -22,3 +26,7 @@ def pending_uploads_dir():
 
 def pending_upload_max_age():
     return int(getattr(settings, "PENDING_UPLOAD_MAX_AGE", 24 * 60 * 60))
+
+
+def private_media_root():
+    return Path(settings.PRIVATE_MEDIA_ROOT)
