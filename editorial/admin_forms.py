@@ -7,7 +7,7 @@ Mixed into the content admins (publications.admin):
   decisions must not wait for Pillow. Renditions are made after the commit
   (publications.renditions).
 - A valid file chosen in a form that fails for another reason is kept
-  (publications.pending_uploads) and the form says so: "Kept: cover.png (uploaded a moment
+  (editorial.pending_uploads) and the form says so: "Kept: cover.png (uploaded a moment
   ago) — choose another file to replace it".
 - Every error is listed at the top of the form, each linking to its field (the GOV.UK
   "error summary" pattern), main form and inline documents alike, and stays at the field.

@@ -9,8 +9,8 @@ a future import), what is stored is cleaned.
   colour profile stay as they were.
 - PDFs lose their document information (/Info: author, creator, producer…), every XMP
   stream, JavaScript (document-level names, /JS actions anywhere), automatic actions
-  (/OpenAction, /AA) and embedded files (the /EmbeddedFiles tree, file attachment
-  annotations), with pikepdf (qpdf). The pages are untouched.
+  (/OpenAction, /AA) and embedded files (the /EmbeddedFiles tree, associated files /AF,
+  file attachment annotations), with pikepdf (qpdf). The pages are untouched.
 """
 
 import io
@@ -20,7 +20,7 @@ import pikepdf
 from .image_metadata import strip_metadata
 
 PDF_MAGIC = b"%PDF-"
-_DROPPED_KEYS = ("/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/Metadata")
+_DROPPED_KEYS = ("/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/Metadata", "/AF")
 
 
 def clean(data):

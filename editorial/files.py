@@ -87,7 +87,7 @@ def _content_name(name, data):
 
 def _cleaned_bytes(content):
     # An upload checked before the admin's transaction carries its cleaned bytes
-    # (publications.uploads.precheck_upload); a file cleaned by a field is marked.
+    # (editorial.uploads.precheck_upload); a file cleaned by a field is marked.
     precleaned = getattr(content, "metadata_free_content", None)
     if precleaned is None:
         precleaned = getattr(getattr(content, "file", None), "metadata_free_content", None)

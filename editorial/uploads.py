@@ -102,7 +102,7 @@ def _checked(file, attribute):
 
 def validate_image_upload(file):
     # Files already stored were checked when they were uploaded; an upload checked before
-    # the admin's write transaction (publications.admin_forms) is not decoded twice.
+    # the admin's write transaction (editorial.admin_forms) is not decoded twice.
     if getattr(file, "_committed", False) or _checked(file, "checked_image_format"):
         return
     inspect_image(file)

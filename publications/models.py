@@ -206,7 +206,7 @@ class Publication(ScheduledPublishingMixin):
 
     @property
     def public_file_stem(self):
-        """Public file names start with this (publications.uploads.ContentAddressedPath)."""
+        """Public file names start with this (editorial.uploads.ContentAddressedPath)."""
         return self.slug
 
 

@@ -307,7 +307,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django 6 behaviour now: links typed without a scheme in the admin become https://.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-# Uploads checked by publications.uploads: limits an editor sees in form errors.
+# Uploads checked by editorial.uploads: limits an editor sees in form errors.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=25 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
 MAX_PDF_UPLOAD_BYTES = env.int("MAX_PDF_UPLOAD_BYTES", default=100 * 1024 * 1024)

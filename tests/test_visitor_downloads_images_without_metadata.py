@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from PIL import Image, ImageCms, IptcImagePlugin
 
-from publications.image_metadata import metadata_found, strip_metadata
+from editorial.image_metadata import metadata_found, strip_metadata
 from publications.models import Publication, PublicationDocument
 from tests.test_editor_manages_content import pdf_bytes, publication_form, with_document
 

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
+from editorial.image_metadata import strip_metadata
 from publications import renditions
-from publications.image_metadata import strip_metadata
 from publications.models import PartnerOrganisation, Publication, PublicationDocument
 from reportsite.pagecache import content_changed
 
