@@ -8,7 +8,10 @@ import textwrap
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
+
+from editorial.actions import Publish
 
 from . import renditions
 
@@ -159,6 +162,10 @@ def draw_logo(mark, background, foreground):
     return buffer.getvalue()
 
 
+# The seed's publications went live at this time of their publication day.
+SEED_GO_LIVE = datetime.time(9, 0)
+
+
 @transaction.atomic
 def load_seed_content():
     """Create whatever of the seed content is missing; never touch what exists.
@@ -175,12 +182,16 @@ def load_seed_content():
     for entry in PUBLICATIONS:
         if Publication.objects.filter(slug=entry["slug"]).exists():
             continue
-        publication = Publication(status=Publication.Status.PUBLISHED, **entry)
+        # Live since the date printed on it, as the real publication was; a draft until
+        # published, like any new item (editorial.actions.Publish is the one way live).
+        go_live = timezone.make_aware(datetime.datetime.combine(entry["publication_date"], SEED_GO_LIVE))
+        publication = Publication(publish_at=go_live, **entry)
         cover = draw_cover(
             entry["title"], publication.get_kind_display(), entry["publication_date"].year
         )
         publication.cover = ContentFile(cover, name=f"{entry['slug']}.jpg")
         publication.save()
+        Publish(publication).execute()
         # Made now rather than after the commit: the seed runs before visitors arrive
         # (and tests call it inside a transaction that never commits).
         renditions.refresh(publication, "cover", renditions.COVER)

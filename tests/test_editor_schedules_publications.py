@@ -123,3 +123,11 @@ def test_the_partner_list_cannot_change_live_partners_outside_publish(editor_cli
     partner.refresh_from_db()
     assert not partner.active and partner.draft is None
     assert "Zeta Listed Institute" not in client.get("/").content.decode()
+
+
+def test_seed_publications_went_live_on_their_own_dates():
+    """The dashboard once said every seed item was "live since" the moment it was loaded."""
+    load_seed_content()
+    for publication in Publication.objects.all():
+        assert timezone.localtime(publication.publish_at).date() == publication.publication_date
+        assert publication.lifecycle == Publication.Lifecycle.LIVE
