@@ -29,7 +29,11 @@ class RevisionHistoryMixin:
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            history.record(obj, request.user, "Deleted.")
+            # As stored: the delete page's object is the edit copy, its draft applied.
+            stored = getattr(request, "editorial_stored", None)
+            if stored is None or stored.pk != obj.pk:
+                stored = self.model._default_manager.get(pk=obj.pk)
+            history.record(stored, request.user, "Deleted.")
         return super().log_deletions(request, queryset)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -72,6 +72,11 @@ class DraftAdminMixin:
             stored = self.model._default_manager.get(pk=obj.pk)
         return stored
 
+    def delete_model(self, request, obj):
+        # The stored item, not the edit page's copy with its draft applied: its live files
+        # leave the public store (editorial.signals).
+        self._stored(request, obj).delete()
+
     # Buttons that act without the form: discard a draft, revoke a preview link.
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

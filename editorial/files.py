@@ -78,6 +78,11 @@ class PrivateFileSystemStorage(FileSystemStorage):
         raise ValueError("Files in the private store have no public address.")
 
 
+def is_content_addressed(name):
+    """Whether `name` is a stored name (ContentAddressedPath: `…-<16 hex digits>.<ext>`)."""
+    return bool(_DIGEST.search(name)) and ".." not in name.split("/")
+
+
 def _content_name(name, data):
     """`name` with its content digest (ContentAddressedPath) made that of `data`: the
     digest names what is stored, i.e. the cleaned file."""

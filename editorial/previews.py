@@ -90,11 +90,18 @@ def staff_preview(request, kind, pk):
 def _belongs(target, name, with_history=False):
     if name in target.editorial_file_names(live=True, draft=True):
         return True
-    if with_history:
+    if with_history and files.is_content_addressed(name):
         from .history import file_in_history
 
         return file_in_history(target, name)
     return False
+
+
+def _file(name):
+    try:
+        return files.file_response(name)
+    except (FileNotFoundError, OSError):
+        raise Http404(gettext("No such file."))
 
 
 @require_safe
@@ -104,7 +111,7 @@ def staff_file(request, kind, pk, name):
     kind, target = _staff_target(request, kind, pk)
     if not _belongs(target, name, with_history=True):
         raise Http404(gettext("No such file."))
-    return files.file_response(name)
+    return _file(name)
 
 
 def _unusable(request, unusable):
@@ -144,6 +151,6 @@ def shared_file(request, token, name):
         return _unusable(request, unusable)
     if not _belongs(link.target, name):
         raise Http404(gettext("No such file."))
-    response = files.file_response(name)
+    response = _file(name)
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -342,3 +342,22 @@ def test_history_page_queries_do_not_grow_with_the_number_of_revisions(
     assert html.count('class="revision"') == 41
     assert queries() == few
 
+
+
+def test_history_lists_real_changes_only_compared_as_values(make_publication, editor):
+    """Once: "Published. No fields changed." above a table showing Summary changed, and
+    "29 January 2025 → 2025-01-29" for a date nobody changed."""
+    from editorial import history
+    from editorial.actions import Publish, SaveDraft
+
+    publication = make_publication(summary="Old summary.")
+    history.record(publication, editor, "Created.")
+    SaveDraft(publication, editor, values={"summary": "New summary.", "publication_date": str(publication.publication_date)}).execute()
+    Publish(publication, editor).execute()
+    published, drafted, created = history.history(publication)
+    assert published.revision.comment == "Published. Changed Summary [en]."
+    assert [change.label for change in published.changes] == ["Summary [en]"], "what went live"
+    assert drafted.revision.comment == "Draft saved. Changed Summary [en]."
+    assert [change.label for change in drafted.draft_changes] == ["Summary [en]"]
+    for entry in (published, drafted):
+        assert not any("date" in change.label.lower() for change in entry.changes + entry.draft_changes)
