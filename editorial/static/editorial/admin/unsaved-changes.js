@@ -3,7 +3,8 @@
 // the buttons that save it (Save draft, Save, Preview, Share preview, Publish) leave
 // without a warning; the buttons that act without saving (Discard draft, Revoke) and links
 // ask first, so that typing is never lost by a click.
-(() => {
+// Loaded in the page's head (the admin's form media): it waits for the form.
+document.addEventListener("DOMContentLoaded", () => {
   const marker = document.querySelector("[data-unsaved-changes]");
   const form = marker && marker.form;
   if (!form) {
@@ -34,4 +35,4 @@
       event.returnValue = message;
     }
   });
-})();
+});
