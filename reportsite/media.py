@@ -1,6 +1,6 @@
 """Serves uploaded media (covers, logos, PDFs) from MEDIA_ROOT in the single-server setup.
 
-Upload names change whenever their content does (publications.uploads), so responses may
+Upload names change whenever their content does (editorial.uploads), so responses may
 be cached for a year. Django's static `serve` already refuses paths outside MEDIA_ROOT and
 directory listings; this adds the caching and content-sniffing headers. A file that was
 replaced by a corrected one is not served at its old address: apps register where such

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("publications.urls")),
     path("", include("search.urls")),
     path("", include("editions.urls")),
+    path("", include("editorial.urls")),
     prefix_default_language=False,
 )
 
