@@ -1,7 +1,7 @@
 """Time and peak memory of publishing one large cover image, as the admin does it.
 
 An editor's upload goes through the same steps as in the admin: the upload is checked
-(decoded) and cleaned of metadata before the save (publications.uploads.precheck_upload),
+(decoded) and cleaned of metadata before the save (editorial.uploads.precheck_upload),
 the publication is saved, and after the commit the renditions are made
 (publications.renditions). The whole run happens in a fresh child process, so that its peak
 resident memory (`resource.getrusage(RUSAGE_CHILDREN).ru_maxrss` once it has ended) is the
@@ -35,7 +35,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from publications.models import Publication
-from publications.uploads import precheck_upload
+from editorial.uploads import precheck_upload
 
 data = open(sys.argv[1], "rb").read()
 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -52,6 +52,11 @@ BROTLI_DIRECTIVES = """\
         application/ld+json application/manifest+json image/svg+xml application/xml
         text/xml application/atom+xml application/rss+xml text/plain;"""
 BUCKET = "reportsite-media"
+PUBLIC_PREFIX = "published"
+PUBLIC_READ_POLICY = (
+    '{"Version":"2012-10-17","Statement":[{"Sid":"PublishedMediaOnly","Effect":"Allow",'
+    f'"Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{BUCKET}/{PUBLIC_PREFIX}/*"}}]}}'
+)
 S3_KEY = "topology-test-key"
 
 
@@ -325,11 +330,10 @@ class Topology:
         if create_bucket:
             client = self.s3_client()
             client.create_bucket(Bucket=BUCKET)
-            # Media are public, as on a real media bucket (or behind a CDN).
-            client.put_bucket_policy(Bucket=BUCKET, Policy=(
-                '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",'
-                f'"Action":"s3:GetObject","Resource":"arn:aws:s3:::{BUCKET}/*"}}]}}'
-            ))
+            # Only published media are public (editorial.files): anonymous visitors may
+            # read `published/*` and nothing else; no listing, no writes, and the private
+            # `drafts/` prefix is refused to them by the bucket itself.
+            client.put_bucket_policy(Bucket=BUCKET, Policy=PUBLIC_READ_POLICY)
             for key, body in (kept or {}).items():
                 client.put_object(Bucket=BUCKET, Key=key, Body=body)
 

@@ -23,8 +23,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
+from editorial.image_metadata import strip_metadata
 from publications import renditions
-from publications.image_metadata import strip_metadata
 
 from . import conf
 from .identifiers import Previous, Registry, normalised

@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from citations.admin import BIBLIOGRAPHIC_FIELDSET
-from reportsite.adminlists import SafeFilterAdmin
+from editorial.admin import DraftableAdmin
+from editorial.admin_forms import EditorInlineMixin
+from editorial.draft_admin import DraftStatusFilter
 from reportsite.translated_content_admin import TranslatedContentAdminMixin
 
-from .admin_forms import EditorFormAdminMixin, EditorInlineMixin
-from .admin_history import RevisionHistoryMixin
-from .draft_admin import DraftAdminMixin, DraftStatusFilter
 from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
 
@@ -85,9 +84,7 @@ class PublicationDocumentInline(EditorInlineMixin, admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(
-    TranslatedContentAdminMixin,
-    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
+class PublicationAdmin(TranslatedContentAdminMixin, DraftableAdmin):
     list_display = (
         "cover_thumbnail",
         "title",
@@ -101,7 +98,7 @@ class PublicationAdmin(
     search_fields = ("title_en", "summary_en", "slug")
     prepopulated_fields = {"slug": ("title_en",)}
     date_hierarchy = "publication_date"
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("status_text", "created_at", "updated_at")
     inlines = [PublicationDocumentInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "publication_date", "summary", "body")}),
@@ -112,8 +109,10 @@ class PublicationAdmin(
         (
             "Publishing",
             {
+                "description": "A new publication is a draft: Publish puts it on the site, "
+                "at once or at its go-live time.",
                 "fields": (
-                    "status",
+                    "status_text",
                     "publish_at",
                     "expire_at",
                     "featured",
@@ -125,13 +124,6 @@ class PublicationAdmin(
         ),
     )
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if obj is not None and obj.is_live:
-            # A live publication changes through drafts and the Publish button.
-            return (*fields, "status")
-        return fields
-
     @admin.display(description="Cover")
     def cover_thumbnail(self, obj):
         # The thumbnail is a link to the edit page: its alt text is the link's name.
@@ -139,12 +131,11 @@ class PublicationAdmin(
 
 
 @admin.register(PartnerOrganisation)
-class PartnerOrganisationAdmin(
-    TranslatedContentAdminMixin,
-    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
+class PartnerOrganisationAdmin(TranslatedContentAdminMixin, DraftableAdmin):
     list_display = ("logo_thumbnail", "name", "website", "order", "active", "status_text")
     list_display_links = ("logo_thumbnail", "name")
-    list_editable = ("order", "active")
+    # No editable columns: Active and order change through a draft and Publish, like
+    # every other field (editorial.admin.DraftableAdmin).
     list_filter = ("active", DraftStatusFilter)
     search_fields = ("name_en", "description_en")
 
@@ -154,9 +145,7 @@ class PartnerOrganisationAdmin(
 
 
 @admin.register(SiteContent)
-class SiteContentAdmin(
-    TranslatedContentAdminMixin,
-    RevisionHistoryMixin, DraftAdminMixin, EditorFormAdminMixin, SafeFilterAdmin):
+class SiteContentAdmin(TranslatedContentAdminMixin, DraftableAdmin):
     """One record only: the list goes straight to it; no add, no delete."""
 
     fieldsets = (

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -11,16 +10,20 @@ class PublicationsConfig(AppConfig):
         from .editors import sync_editors_group
 
         post_migrate.connect(sync_editors_group, dispatch_uid="publications.sync_editors_group")
-        checks.register(check_pending_uploads_folder)
 
-        from reportsite import dashboard
+        from editorial import registry
 
-        from . import dashboard as panels
-        from . import history
+        from . import views
+        from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
 
-        history.register_models()
-        dashboard.register(panels.drafts_panel)
-        dashboard.register(panels.schedule_panel)
+        # What the editorial core serves (drafts, publishing, previews, history, files).
+        registry.register(Publication, segment="publication", preview=views.preview_publication)
+        registry.register(
+            PartnerOrganisation, segment="partner", preview=views.preview_partner, label="Partner"
+        )
+        registry.register(
+            SiteContent, segment="site-texts", preview=views.preview_site_texts, label="Site texts"
+        )
 
         from . import file_addresses, search
 
@@ -29,26 +32,9 @@ class PublicationsConfig(AppConfig):
 
         from reportsite import pagecache
 
-        from .models import PartnerOrganisation, Publication, PublicationDocument, SiteContent
-
         pagecache.invalidate_on_change(
             Publication, PublicationDocument, PartnerOrganisation, SiteContent
         )
         # A publication scheduled for later appears on time, without anyone saving.
         pagecache.register_expiry(Publication.objects.seconds_until_next_scheduled)
 
-
-def check_pending_uploads_folder(app_configs, **kwargs):
-    """At start-up: the kept-uploads folder is this site's user's alone (0700)."""
-    from .pending_uploads import folder_problems
-
-    return [
-        checks.Error(
-            problem,
-            hint="Set PENDING_UPLOADS_DIR to a folder of the site's own (default "
-                 "var/pending-uploads in the project folder), or fix the owner and mode: "
-                 "chown <site user> <folder>; chmod 700 <folder>.",
-            id="publications.pending_uploads.E001",
-        )
-        for problem in folder_problems()
-    ]

@@ -2,18 +2,13 @@
 and the landing page's texts.
 """
 
-import datetime
 import html
 
 from django.conf import settings
 from django.conf.global_settings import LANGUAGES
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, strip_tags
@@ -23,78 +18,42 @@ from django.utils.translation import gettext_lazy as _
 
 import citations.authors
 from citations.models import BibliographicRecord
-from reportsite.translated_content import column
-
-from . import renditions
-from .drafts import Draftable
-from .markup import render_markdown
-from .uploads import (
+from editorial.files import editorial_storage
+from editorial.models import (
+    DraftRowMixin,
+    DraftStateMixin,
+    ScheduledPublishingMixin,
+    ScheduledQuerySet,
+)
+from editorial.uploads import (
     ContentAddressedPath,
     MetadataFreeImageField,
+    clean_pending,
     inspect_pdf,
     validate_image_upload,
     validate_pdf_upload,
 )
+from reportsite.translated_content import column
+
+from . import renditions
+from .markup import render_markdown
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(ScheduledQuerySet):
     def published(self):
-        """What a visitor may see: published, go-live time reached, not expired, newest first."""
-        now = timezone.now()
-        return self.filter(
-            models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=now),
-            status=Publication.Status.PUBLISHED,
-            publish_at__lte=now,
-        ).order_by("-publication_date", "-publish_at", "-pk")
+        """What a visitor may see (editorial.models.ScheduledQuerySet), newest first."""
+        return super().published().order_by("-publication_date", "-publish_at", "-pk")
 
     def featured(self):
         return self.published().filter(featured=True)
 
-    def in_lifecycle(self, lifecycle):
-        """Publications whose `lifecycle` (see Publication.Lifecycle) is the one given."""
-        now = timezone.now()
-        published = self.filter(status=Publication.Status.PUBLISHED)
-        not_expired = models.Q(expire_at__isnull=True) | models.Q(expire_at__gt=now)
-        live = published.filter(not_expired, publish_at__lte=now)
-        return {
-            Publication.Lifecycle.DRAFT: self.filter(status=Publication.Status.DRAFT),
-            Publication.Lifecycle.SCHEDULED: published.filter(not_expired, publish_at__gt=now),
-            Publication.Lifecycle.LIVE: live.filter(draft__isnull=True),
-            Publication.Lifecycle.LIVE_WITH_CHANGES: live.filter(draft__isnull=False),
-            Publication.Lifecycle.EXPIRED: published.filter(expire_at__lte=now),
-        }[lifecycle]
 
-    def seconds_until_next_scheduled(self):
-        """Seconds until a publication goes live or expires by itself, or None."""
-        now = timezone.now()
-        published = self.filter(status=Publication.Status.PUBLISHED)
-        times = [
-            published.filter(publish_at__gt=now).aggregate(next=models.Min("publish_at"))["next"],
-            published.filter(expire_at__gt=now).aggregate(next=models.Min("expire_at"))["next"],
-        ]
-        next_time = min(filter(None, times), default=None)
-        return (next_time - now).total_seconds() if next_time else None
-
-
-class Publication(BibliographicRecord, Draftable):
+class Publication(BibliographicRecord, ScheduledPublishingMixin):
     class Kind(models.TextChoices):
         ANNUAL_REPORT = "annual-report", _("Annual report")
         INTERIM_REPORT = "interim-report", _("Interim report")
         KEY_UPDATE = "key-update", _("Key update")
         OTHER = "other", _("Other")
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-
-    class Lifecycle(models.TextChoices):
-        """What visitors see of it, as editors are told (computed, never stored)."""
-
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        LIVE = "live", "Live"
-        LIVE_WITH_CHANGES = "live-changed", "Live with unpublished changes"
-        EXPIRED = "expired", "Expired"
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -128,6 +87,7 @@ class Publication(BibliographicRecord, Draftable):
     cover = MetadataFreeImageField(
         "front cover",
         upload_to=ContentAddressedPath("covers", "cover"),
+        storage=editorial_storage,
         validators=[validate_image_upload],
         width_field="cover_width",
         height_field="cover_height",
@@ -150,21 +110,6 @@ class Publication(BibliographicRecord, Draftable):
         blank=True,
         help_text="A YouTube or Vimeo address. Visitors see a placeholder until they allow "
         "embedded external content.",
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    publish_at = models.DateTimeField(
-        "go-live time",
-        null=True,
-        blank=True,
-        help_text="A published publication appears on the site from this time on. "
-        "Leave empty to go live at the moment you publish.",
-    )
-    expire_at = models.DateTimeField(
-        "expiry time",
-        null=True,
-        blank=True,
-        help_text="Optional: the publication is taken off the site (pages, lists, feed, "
-        "sitemap) at this time, e.g. when it is superseded.",
     )
     featured = models.BooleanField(default=False, help_text="Link to it from the hero banner.")
     hero_label = models.CharField(
@@ -202,27 +147,29 @@ class Publication(BibliographicRecord, Draftable):
     def __str__(self):
         return self.title
 
+    # What a draft holds and what belongs to the publication (editorial.models).
+    editorial_related = ("documents",)
+
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) <= set(self.pagecache_ignored_fields):
             # A draft saved: nothing visitors see, nothing derived from it, changes.
             return super().save(*args, **kwargs)
-        if self.status == self.Status.PUBLISHED and self.publish_at is None:
-            # Published without a go-live time: it goes live (and is dated) now.
-            self.publish_at = timezone.now()
         self.render_bodies()
         update_fields = kwargs.get("update_fields")
         bodies = {column(field, code) for field in ("body", "body_html") for code, _ in settings.LANGUAGES}
         if update_fields is not None and {"body", *bodies} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, *bodies}
         super().save(*args, **kwargs)
-        renditions.refresh_after_commit(self, "cover", renditions.COVER)
+        self.after_publication()
 
-    def clean(self):
-        if self.expire_at and self.publish_at and self.expire_at <= self.publish_at:
-            raise ValidationError(
-                {"expire_at": "The expiry time must come after the go-live time."}
-            )
+    def after_publication(self):
+        if self.public_files_wanted():
+            # Renditions are public files: made for what visitors may see only.
+            renditions.refresh_after_commit(self, "cover", renditions.COVER)
+
+    def after_recovery(self):
+        self.after_publication()
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
@@ -280,40 +227,13 @@ class Publication(BibliographicRecord, Draftable):
         document = self.current_document()
         return settings.SITE_URL + document.file.url if document else ""
 
-    # Drafts and publishing (publications.drafts)
-
-    @property
-    def is_live(self):
-        return self.pk is not None and self.status == self.Status.PUBLISHED
-
-    def prepare_publication(self, now):
-        self.status = self.Status.PUBLISHED
-        if self.publish_at is None:
-            self.publish_at = now
-
-    # A live publication's documents change with its draft: rows the draft adds or removes
-    # are marked (PublicationDocument.draft_change) until it is published or discarded.
+    # Its documents, as visitors see them and as its draft has them (editorial.models).
 
     def live_documents(self):
-        return self.documents.exclude(draft_change=PublicationDocument.DraftChange.ADDED)
+        return self.live_rows("documents")
 
     def draft_documents(self):
-        return self.documents.exclude(draft_change=PublicationDocument.DraftChange.REMOVED)
-
-    def publish_related(self):
-        self.documents.filter(draft_change=PublicationDocument.DraftChange.REMOVED).delete()
-        self.documents.filter(draft_change=PublicationDocument.DraftChange.ADDED).update(
-            draft_change=PublicationDocument.DraftChange.NONE
-        )
-
-    def has_related_draft_changes(self):
-        return self.documents.exclude(draft_change=PublicationDocument.DraftChange.NONE).exists()
-
-    def discard_related(self):
-        self.documents.filter(draft_change=PublicationDocument.DraftChange.ADDED).delete()
-        self.documents.filter(draft_change=PublicationDocument.DraftChange.REMOVED).update(
-            draft_change=PublicationDocument.DraftChange.NONE
-        )
+        return self.draft_rows("documents")
 
     def after_draft_applied(self, live):
         if self.cover.name != live.cover.name:
@@ -328,58 +248,21 @@ class Publication(BibliographicRecord, Draftable):
             setattr(self, column("body_html", code), render_markdown(body) if body else "")
 
     @property
-    def lifecycle(self):
-        now = timezone.now()
-        if self.status != self.Status.PUBLISHED:
-            return self.Lifecycle.DRAFT
-        if self.expire_at is not None and self.expire_at <= now:
-            return self.Lifecycle.EXPIRED
-        if self.publish_at is not None and self.publish_at > now:
-            return self.Lifecycle.SCHEDULED
-        if self.has_unpublished_changes:
-            return self.Lifecycle.LIVE_WITH_CHANGES
-        return self.Lifecycle.LIVE
-
-    @property
-    def lifecycle_text(self):
-        """The status as editors read it, times with their time zone."""
-        lifecycle = self.lifecycle
-        text = lifecycle.label
-        if lifecycle == self.Lifecycle.SCHEDULED:
-            text = f"Scheduled for {format_moment(self.publish_at)}"
-        elif lifecycle == self.Lifecycle.EXPIRED:
-            text = f"Expired {format_moment(self.expire_at)}"
-        elif self.expire_at is not None and lifecycle != self.Lifecycle.DRAFT:
-            text = f"{text}, expires {format_moment(self.expire_at)}"
-        if self.has_unpublished_changes and lifecycle != self.Lifecycle.LIVE_WITH_CHANGES:
-            text = f"{text}, with unpublished changes"
-        return text
-
-    @property
-    def is_visible(self):
-        return self.lifecycle in (self.Lifecycle.LIVE, self.Lifecycle.LIVE_WITH_CHANGES)
-
-    @property
     def hero_text(self):
         return self.hero_label or self.title
 
     @property
     def public_file_stem(self):
-        """Public file names start with this (publications.uploads.ContentAddressedPath)."""
+        """Public file names start with this (editorial.uploads.ContentAddressedPath)."""
         return self.slug
 
 
-def format_moment(moment):
-    """A date and time in the site's time zone, naming the zone: "3 March 2026, 09:00 CET"."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {local:%B %Y, %H:%M} {local.tzname()}"
-
-
-class PartnerOrganisation(Draftable):
+class PartnerOrganisation(DraftStateMixin):
     name = models.CharField(max_length=200)
     website = models.URLField()
     logo = MetadataFreeImageField(
         upload_to=ContentAddressedPath("logos", "logo"),
+        storage=editorial_storage,
         validators=[validate_image_upload],
         width_field="logo_width",
         height_field="logo_height",
@@ -411,7 +294,14 @@ class PartnerOrganisation(Draftable):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        renditions.refresh_after_commit(self, "logo", renditions.LOGO)
+        self.after_publication()
+
+    def after_publication(self):
+        if self.public_files_wanted():
+            renditions.refresh_after_commit(self, "logo", renditions.LOGO)
+
+    def after_recovery(self):
+        self.after_publication()
 
     @property
     def is_live(self):
@@ -448,7 +338,7 @@ def _language_choices():
     ]
 
 
-class PublicationDocument(models.Model):
+class PublicationDocument(DraftRowMixin):
     """A downloadable PDF of a publication: one type (full report, summary…) in one language."""
 
     class Type(models.TextChoices):
@@ -457,11 +347,6 @@ class PublicationDocument(models.Model):
         EXECUTIVE_SUMMARY = "executive-summary", _("Executive summary")
         POLICYMAKERS_SUMMARY = "policymakers-summary", _("Extended summary for policymakers")
         OTHER = "other", _("Other")
-
-    class DraftChange(models.TextChoices):
-        NONE = "", "Live"
-        ADDED = "added", "Added in the draft"
-        REMOVED = "removed", "Removed in the draft"
 
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="documents"
@@ -480,6 +365,7 @@ class PublicationDocument(models.Model):
     file = models.FileField(
         "PDF",
         upload_to=ContentAddressedPath("documents", "file", extension="pdf"),
+        storage=editorial_storage,
         validators=[validate_pdf_upload],
     )
     # Read from the file once, when it is uploaded.
@@ -488,12 +374,6 @@ class PublicationDocument(models.Model):
     order = models.PositiveIntegerField(
         "display order", default=0, help_text="Lower numbers first, within a type."
     )
-    # How the publication's pending draft changes this row (publications.drafts): an edit
-    # to a live document is a new "added" row replacing the "removed" original.
-    draft_change = models.CharField(
-        max_length=10, choices=DraftChange.choices, default="", blank=True, editable=False
-    )
-
     class Meta:
         ordering = ["order", "pk"]
         verbose_name = "document"
@@ -507,9 +387,10 @@ class PublicationDocument(models.Model):
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
-            self.file_size = self.file.size
             checked = getattr(self.file, "checked_page_count", None)
             self.page_count = checked if checked is not None else inspect_pdf(self.file)
+            clean_pending(self.file)
+            self.file_size = self.file.size
         super().save(*args, **kwargs)
 
     @property
@@ -591,7 +472,7 @@ def format_file_size(size, localize=True):
     return gettext(unit) % {"size": number}
 
 
-class SiteContent(Draftable):
+class SiteContent(DraftStateMixin):
     """The landing page's own texts: exactly one record, edited in the admin."""
 
     site_name = models.CharField(max_length=120, default="International AI Safety Report")
@@ -661,92 +542,3 @@ class SiteContent(Draftable):
     @classmethod
     def exists(cls):
         return cls.objects.filter(pk=cls.SINGLETON_PK).exists()
-
-
-def _preview_link_expiry():
-    return timezone.now() + PreviewLink.LIFETIME
-
-
-class PreviewLink(models.Model):
-    """A link that shows one item's draft to a reviewer without an admin account.
-
-    The address carries a token signed with the site's secret key, so it cannot be
-    guessed or altered; the link stops working when it expires or is revoked.
-    """
-
-    LIFETIME = datetime.timedelta(days=7)
-    _SALT = "publications.PreviewLink"
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    target = GenericForeignKey("content_type", "object_id")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(default=_preview_link_expiry)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    class Unusable(Exception):
-        """The link was revoked or has expired (`gone`), or never existed."""
-
-        def __init__(self, reason, gone):
-            super().__init__(reason)
-            self.gone = gone
-
-    def __str__(self):
-        return f"Preview link to {self.target}"
-
-    @classmethod
-    def create_for(cls, target, user):
-        return cls.objects.create(
-            content_type=ContentType.objects.get_for_model(target),
-            object_id=target.pk,
-            created_by=user,
-        )
-
-    @classmethod
-    def links_to(cls, target):
-        return cls.objects.filter(
-            content_type=ContentType.objects.get_for_model(target), object_id=target.pk
-        )
-
-    @property
-    def token(self):
-        return signing.Signer(salt=self._SALT).sign(str(self.pk))
-
-    def get_absolute_url(self):
-        return reverse("publications:shared-preview", kwargs={"token": self.token})
-
-    @property
-    def absolute_url(self):
-        return settings.SITE_URL + self.get_absolute_url()
-
-    @property
-    def is_usable(self):
-        return self.revoked_at is None and self.expires_at > timezone.now()
-
-    @classmethod
-    def open(cls, token):
-        """The usable link behind `token`, or raise PreviewLink.Unusable."""
-        try:
-            pk = int(signing.Signer(salt=cls._SALT).unsign(token))
-            link = cls.objects.select_related("content_type").get(pk=pk)
-        except (signing.BadSignature, ValueError, cls.DoesNotExist):
-            raise cls.Unusable(gettext("This preview link is not valid."), gone=False)
-        if link.revoked_at is not None:
-            raise cls.Unusable(gettext("This preview link was withdrawn."), gone=True)
-        if link.expires_at <= timezone.now():
-            raise cls.Unusable(gettext("This preview link has expired."), gone=True)
-        if link.target is None:
-            raise cls.Unusable(gettext("What this link showed no longer exists."), gone=True)
-        return link
-
-    def revoke(self):
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])

@@ -26,6 +26,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageCms
 
+from editorial.files import public_storage
 from reportsite.pagecache import content_changed
 
 WEBP_QUALITY = 78
@@ -155,10 +156,12 @@ def generate(field_file, spec):
     Returns `(renditions, counts)`: the dict to store on the model, and how many files
     were written or already present.
     """
-    storage = field_file.storage
+    # Read from wherever the original is (editorial.files); renditions are made for
+    # what visitors may see, so they go straight to the public store.
+    storage = public_storage()
     stem = PurePath(field_file.name).stem[:60]
     counts = {"written": 0, "unchanged": 0}
-    with storage.open(field_file.name, "rb") as stored, Image.open(stored) as opened:
+    with field_file.storage.open(field_file.name, "rb") as stored, Image.open(stored) as opened:
         image = _working_copy(opened, max(spec.widths))
     width, height = image.size
     alpha = image.mode == "RGBA"

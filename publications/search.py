@@ -6,8 +6,9 @@ and found only while visible); the live columns are indexed, never a pending dra
 index follows publishing through `publication_changed` / `site_texts_changed`, called
 from post_save here: a save that writes only draft columns (a draft saved) is ignored,
 any other save of a published item re-indexes it after the commit, and a save that
-leaves it unpublished removes it. When publishing moves to the editorial app, call these
-two functions from its publish and unpublish steps instead of the signals below.
+leaves it unpublished removes it. The editorial core's actions (editorial.actions) write
+rows exactly so: SaveDraft on a live item writes only the draft columns (never indexed),
+Publish and Unpublish write the whole row once (indexed / removed), a deletion removes.
 """
 
 import html

@@ -8,7 +8,10 @@ import textwrap
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
+
+from editorial.actions import Publish
 
 from . import renditions
 
@@ -196,6 +199,10 @@ def translate_hero_labels(publications):
                 setattr(publication, f"hero_label_{language}", label)
 
 
+# The seed's publications went live at this time of their publication day.
+SEED_GO_LIVE = datetime.time(9, 0)
+
+
 @transaction.atomic
 def load_seed_content():
     """Create whatever of the seed content is missing; never touch what exists.
@@ -212,8 +219,11 @@ def load_seed_content():
     for entry in PUBLICATIONS:
         if Publication.objects.filter(slug=entry["slug"]).exists():
             continue
+        # Live since the date printed on it, as the real publication was; a draft until
+        # published, like any new item (editorial.actions.Publish is the one way live).
+        go_live = timezone.make_aware(datetime.datetime.combine(entry["publication_date"], SEED_GO_LIVE))
         publication = Publication(
-            status=Publication.Status.PUBLISHED,
+            publish_at=go_live,
             arxiv_id=ARXIV_IDS[entry["slug"]],
             citation_people=CHAIR,
             **entry,
@@ -224,6 +234,7 @@ def load_seed_content():
         publication.cover = ContentFile(cover, name=f"{entry['slug']}.jpg")
         translate_hero_labels([publication])
         publication.save()
+        Publish(publication).execute()
         # Made now rather than after the commit: the seed runs before visitors arrive
         # (and tests call it inside a transaction that never commits).
         renditions.refresh(publication, "cover", renditions.COVER)

@@ -5,7 +5,7 @@ from django.urls import path
 from citations.views import download
 from reportsite.pagecache import public_page
 
-from . import discovery, file_addresses, previews, views
+from . import discovery, file_addresses, views
 
 app_name = "publications"
 
@@ -33,6 +33,4 @@ urlpatterns = [
         file_addresses.document_version,
         name="document-version",
     ),
-    path("preview/shared/<str:token>/", previews.shared_preview, name="shared-preview"),
-    path("preview/<slug:kind>/<int:pk>/", previews.staff_preview, name="preview"),
 ]

@@ -6,10 +6,11 @@ from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_lazy
 
+from editorial.previews import mark_as_preview
 from reportsite.pagecache import Number, Text, public_page
 
 from .discovery import absolute, cover_card_image, organization_data, report_data
@@ -160,26 +161,20 @@ def _document_groups(documents):
 
 
 def visible_publication(request, slug):
-    """The publication visitors see at `slug`, or a 404 (drafts, scheduled, expired)."""
-    publication = get_object_or_404(Publication, slug=slug)
-    if not publication.is_visible:
+    """The publication visitors see at `slug`, or a 404 for everyone, staff too (drafts,
+    scheduled, expired: staff use the preview, editorial.previews)."""
+    publication = Publication.objects.published().filter(slug=slug).first()
+    if publication is None:
         raise Http404(gettext("No publication at this address."))
     return publication
 
 
 @public_page
 def publication_detail(request, slug):
-    publication = get_object_or_404(Publication, slug=slug)
-    preview = None
-    if not publication.is_visible:
-        if not request.user.is_staff:
-            raise Http404(gettext("No publication at this address."))
-        # Staff see what visitors would see, told that visitors cannot see it now.
-        preview = {
-            "subject": f"{publication.lifecycle_text}: visitors cannot see this page now.",
-            "edit_url": reverse("admin:publications_publication_change", args=[publication.pk]),
-        }
-    return render_publication(request, publication, list(publication.live_documents()), preview)
+    """A publication visitors may see; anything else is a 404 for everyone, staff too
+    (they use the preview, editorial.previews)."""
+    publication = visible_publication(request, slug)
+    return render_publication(request, publication, list(publication.live_documents()))
 
 
 def render_publication(request, publication, documents, preview=None):
@@ -212,8 +207,21 @@ def render_publication(request, publication, documents, preview=None):
     return response
 
 
-def mark_as_preview(response):
-    """A preview is never cached on the way (nor by the page cache) and never indexed."""
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+# Previews of drafts (registered with editorial.registry in apps.py): the real pages, with
+# the draft's values and a banner saying what is shown.
+
+
+def preview_publication(request, publication, banner):
+    return render_publication(request, publication, list(publication.draft_documents()), banner)
+
+
+def preview_partner(request, partner, banner):
+    """The landing page with the partner as its draft would show it, in its place."""
+    partners = [other for other in PartnerOrganisation.objects.filter(active=True) if other.pk != partner.pk]
+    if partner.active:
+        partners = sorted([*partners, partner], key=lambda other: (other.order, other.name))
+    return render_home(request, SiteContent.load(), partners, banner)
+
+
+def preview_site_texts(request, site, banner):
+    return render_home(request, site, list(PartnerOrganisation.objects.filter(active=True)), banner)

@@ -3,7 +3,7 @@
 With MEDIA_STORAGE=s3 the bucket (or its CDN) serves media and pages link there: /media/
 serves nothing then, whatever files a server's own MEDIA_ROOT may hold.
 
-Upload names change whenever their content does (publications.uploads), so responses may
+Upload names change whenever their content does (editorial.uploads), so responses may
 be cached for a year. Django's static `serve` already refuses paths outside MEDIA_ROOT and
 directory listings; this adds the caching and content-sniffing headers. A file that was
 replaced by a corrected one is not served at its old address: apps register where such

@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "citations",
     # Site search (SQLite FTS5 or PostgreSQL full-text search; apps register what is found).
     "search",
+    # Drafts, publishing, previews, history and files for every kind of content (content
+    # apps register with it).
+    "editorial",
     "publications",
     "consent",
     "translations",
@@ -293,8 +296,12 @@ MEDIA_ROOT = BASE_DIR / env.str("MEDIA_ROOT", default="media")
 # several app servers share (needs `pip install -r requirements-s3.txt`).
 MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
 MEDIA_ORIGIN = ""
+# Files only drafts have live in a private store (editorial.files): a folder outside
+# MEDIA_ROOT, or the bucket's private prefix.
+PRIVATE_MEDIA_ROOT = BASE_DIR / env.str("PRIVATE_MEDIA_ROOT", default="private-media")
 if MEDIA_STORAGE == "local":
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage = {"BACKEND": "editorial.files.PrivateFileSystemStorage"}
 elif MEDIA_STORAGE == "s3":
     if importlib.util.find_spec("storages") is None:
         raise ImproperlyConfigured(
@@ -327,10 +334,23 @@ elif MEDIA_STORAGE == "s3":
                 read_timeout=AWS_S3_READ_TIMEOUT,
                 retries={"total_max_attempts": AWS_S3_MAX_ATTEMPTS, "mode": "standard"},
             ),
-            # Media are public and their names change with their content.
+            # Published media are public and their names change with their content.
             "querystring_auth": False,
             "file_overwrite": False,
+            "location": env.str("MEDIA_PUBLIC_PREFIX", default="published"),
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # The same bucket's private prefix, which the bucket policy never opens to anyone.
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_media_storage["OPTIONS"],
+            "custom_domain": None,
+            "querystring_auth": True,
+            "location": env.str("MEDIA_PRIVATE_PREFIX", default="drafts"),
+            "default_acl": "private",
+            "object_parameters": {"CacheControl": "private, no-store"},
         },
     }
     # Pages show covers and logos from the bucket: the CSP must allow its origin.
@@ -352,6 +372,7 @@ BACKUP_SIGNING_KEY = env.str("BACKUP_SIGNING_KEY", default="")
 
 STORAGES = {
     "default": _media_storage,
+    "drafts": _private_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -359,13 +380,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django 6 behaviour now: links typed without a scheme in the admin become https://.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-# Where a valid file waits when the rest of its admin form failed (publications.conf):
+# Where a valid file waits when the rest of its admin form failed (editorial.conf):
 # private to the site's user (0700/0600, checked at start-up), inside the project's own
 # data folder by default; several app servers must share it. Relative paths are taken from
 # the project folder.
 PENDING_UPLOADS_DIR = BASE_DIR / env.str("PENDING_UPLOADS_DIR", default="var/pending-uploads")
 
-# Uploads checked by publications.uploads: limits an editor sees in form errors.
+# Uploads checked by editorial.uploads: limits an editor sees in form errors.
 MAX_IMAGE_UPLOAD_BYTES = env.int("MAX_IMAGE_UPLOAD_BYTES", default=25 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
 MAX_PDF_UPLOAD_BYTES = env.int("MAX_PDF_UPLOAD_BYTES", default=100 * 1024 * 1024)

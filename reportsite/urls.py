@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("editions.urls")),
     path("", include("publications.urls")),
     path("", include("search.urls")),
+    path("", include("editorial.urls")),
     prefix_default_language=False,
 )
 

@@ -64,6 +64,8 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Kept uploads too: never in the project's own var/ folder.
     settings.PENDING_UPLOADS_DIR = tmp_path / "pending-uploads"
+    # The private store of drafts' files (editorial.files), outside MEDIA_ROOT.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     return settings.MEDIA_ROOT
 
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from publications import conf, pending_uploads
+from editorial import conf, pending_uploads
 from publications.models import Publication
 from tests.conftest import STAFF_PASSWORD, image_bytes, in_english_columns
 from tests.test_editor_manages_content import pdf_bytes, publication_form, with_document
@@ -179,7 +179,6 @@ def test_in_the_browser_a_bad_pdf_keeps_the_cover_and_the_fixed_form_saves_it(
     page.fill("#id_summary_en", "Chosen once, kept after an error.")
     page.set_input_files("#id_cover", str(tmp_path / "cover.png"))
     page.fill("#id_cover_alt_en", "Front cover of the fourth key update")
-    page.select_option("#id_status", "published")
     page.get_by_role("button", name=re.compile("Add another")).click()
     page.set_input_files("#id_documents-0-file", str(tmp_path / "report.pdf"))
     page.click("input[name=_save]")
@@ -200,7 +199,8 @@ def test_in_the_browser_a_bad_pdf_keeps_the_cover_and_the_fixed_form_saves_it(
     # Only the PDF is chosen again.
     page.set_input_files("#id_documents-0-file", str(tmp_path / "fixed-report.pdf"))
     page.click("input[name=_save]")
-    page.wait_for_url("**/admin/publications/publication/")
+    # Saved as a draft (Publish is the only way to go live): its edit page comes back.
+    page.wait_for_url(re.compile(r"/admin/publications/publication/\d+/change/$"))
     publication = Publication.objects.get()
     with publication.cover.open("rb") as stored:
         assert sha(stored.read()) == sha(cover), "the cover is the one first chosen"

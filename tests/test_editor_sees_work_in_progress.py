@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from publications import history
+from editorial import history
+from editorial.actions import SaveDraft
 from publications.models import Publication, SiteContent
 from tests.conftest import STAFF_PASSWORD
 
@@ -48,12 +49,12 @@ def test_editor_sees_their_drafts_others_changes_schedule_expiry_and_recent_work
     theirs = make_publication(title="Their unfinished update", status=Publication.Status.DRAFT)
     history.record(theirs, colleague, "Created.")
     live_mine = make_publication(title="Live with my changes")
-    live_mine.save_draft({"summary": "Better summary."}, editor)
+    SaveDraft(live_mine, editor, values={"summary": "Better summary."}).execute()
     live_theirs = make_publication(title="Live with their changes")
-    live_theirs.save_draft({"summary": "Other summary."}, colleague)
+    SaveDraft(live_theirs, colleague, values={"summary": "Other summary."}).execute()
     partner = make_partner(name="Delta Lab")
-    partner.save_draft({"description": "New words."}, editor)
-    SiteContent.load().save_draft({"about_text": "New about."}, colleague)
+    SaveDraft(partner, editor, values={"description": "New words."}).execute()
+    SaveDraft(SiteContent.load(), colleague, values={"about_text": "New about."}).execute()
     scheduled = make_publication(title="Coming next week", publish_at=now + datetime.timedelta(days=7))
     expiring = make_publication(title="Embargo ends soon", expire_at=now + datetime.timedelta(days=3))
     expired = make_publication(
@@ -183,7 +184,7 @@ def test_dashboard_history_and_recovery_pages_have_no_accessibility_violations(
     publication.cover = make_upload("other-cover.png", colour=(200, 30, 30))
     publication.save()
     history.record(publication, editor, "Changed Summary and Front cover.")
-    publication.save_draft({"title": "Checked publication, revised"}, editor)
+    SaveDraft(publication, editor, values={"title": "Checked publication, revised"}).execute()
     history.record(publication, editor, "Draft saved.")
     make_publication(title="Later", publish_at=timezone.now() + datetime.timedelta(days=2))
     gone = make_publication(title="Deleted one")

@@ -1,13 +1,16 @@
 """A maintainer can change one part without the others: the project's modules import each
 other one way only (read from their source with `ast`, lazy imports inside functions too),
-and the shared machinery in `reportsite` never imports the apps, which register into it."""
+the shared machinery in `reportsite` never imports the apps, which register into it, and
+the editorial core (`editorial`) imports no content app: content plugs into it."""
 
 import ast
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-PACKAGES = ("reportsite", "publications", "consent")
-APPS = ("publications", "consent")
+PACKAGES = ("reportsite", "editorial", "publications", "consent")
+APPS = ("editorial", "publications", "consent")
+# Apps whose content plugs into the editorial core (any new one is one too, by default).
+CONTENT_APPS = tuple(app for app in APPS if app != "editorial")
 
 
 def module_name(path):
@@ -108,6 +111,30 @@ def test_the_shared_machinery_imports_no_app():
         if name.split(".")[0] == "reportsite"
     }
     assert {name: targets for name, targets in offenders.items() if targets} == {}
+
+
+def editorial_offenders(graph):
+    return {
+        name: sorted(target for target in targets if target.split(".")[0] in CONTENT_APPS)
+        for name, targets in graph.items()
+        if name.split(".")[0] == "editorial" and any(t.split(".")[0] in CONTENT_APPS for t in targets)
+    }
+
+
+def test_the_editorial_core_imports_no_content_app():
+    graph = import_graph()
+    assert "editorial.actions" in graph and "editorial.files" in graph
+    assert editorial_offenders(graph) == {}
+
+
+def test_the_editorial_check_fails_on_an_import_of_a_content_app():
+    graph = import_graph()
+    graph["editorial.previews"] |= imported_modules(
+        "editorial.previews",
+        "def _render(request):\n    from publications.views import render_publication\n",
+        project_modules(),
+    )
+    assert editorial_offenders(graph) == {"editorial.previews": ["publications.views"]}
 
 
 def test_the_check_fails_on_a_lazy_import_back_into_an_app():

@@ -1,5 +1,5 @@
 """An operator's kept uploads (valid files waiting while an editor fixes the rest of a form,
-publications.pending_uploads) live in the site's own folder, not in a temporary folder every
+editorial.pending_uploads) live in the site's own folder, not in a temporary folder every
 instance on the machine shares: set from the environment, 0700 with 0600 files, and a
 folder of another owner or open to others is reported at start-up and never used."""
 
@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from publications import conf, pending_uploads
+from editorial import conf, pending_uploads
 from tests.servers import PROJECT, TemporarySite
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def mode(path):
 
 def folder_of(site):
     return site.manage(
-        "shell", "-v0", "-c", "from publications import conf; print(conf.pending_uploads_dir())"
+        "shell", "-v0", "-c", "from editorial import conf; print(conf.pending_uploads_dir())"
     ).stdout.strip()
 
 

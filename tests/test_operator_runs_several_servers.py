@@ -112,7 +112,7 @@ def test_cover_uploaded_on_a_is_stored_in_the_bucket_and_shown_by_b(topology, pa
     expect(page.locator("ul.messagelist")).to_contain_text("Published.")
     stored = topology.bucket_objects()
     added = sorted(set(stored) - before)
-    assert any(key.startswith("covers/") for key in added), added
+    assert any(key.startswith("published/covers/") for key in added), added
     # B (and nginx) show the new cover and its renditions, every one from the bucket.
     for base in (topology.app_url(1), topology.url()):
         status, _, html = fetch(base + f"/publication/{SEEDED_SLUG}/")
@@ -148,12 +148,57 @@ def test_an_edition_imported_by_the_worker_is_served_by_both_with_figures_in_the
         "PublishEditionVersion(None, EditionVersion.objects.latest('pk')).execute(operator=True)"
     ))
     added = set(topology.bucket_objects()) - before
-    assert any(key.startswith("imports/") for key in added), added
+    # Published figures are public media: under the bucket's published/ prefix (editorial storage).
+    assert any(key.startswith(("imports/", "published/imports/")) for key in added), added
     for base in (topology.app_url(0), topology.app_url(1), topology.url()):
         status_code, _, html = fetch(base + f"/publication/{SEEDED_SLUG}/read/chapter-1/")
         assert status_code == 200
         names = {n.decode() for n in re.findall(rf"/{BUCKET}/([^\"' ,?]+)".encode(), html)}
         assert names and names <= added, (names, added)
+
+
+def test_a_drafts_file_is_refused_by_the_bucket_until_published_and_dies_with_its_link(
+    topology, page, tmp_path
+):
+    """An anonymous GET of a draft's object, by its key, is refused by the storage itself;
+    through nginx the share link serves it (no-store) while valid, 410 after revoke; once
+    published it is public under published/."""
+    from PIL import Image
+
+    cover = tmp_path / "draft-cover.png"
+    Image.new("RGB", (700, 990), (30, 160, 200)).save(cover)
+    pk = publication_id(topology)
+    before = set(topology.bucket_objects())
+    admin_login(page, topology.url())
+    edit = topology.url(f"/admin/publications/publication/{pk}/change/")
+    page.goto(edit)
+    page.set_input_files("#id_cover", str(cover))
+    page.click("input[name=_share_preview]")
+    expect(page.locator("ul.messagelist")).to_contain_text("Preview link made")
+    link = page.locator("ul.messagelist a").get_attribute("href")
+    added = sorted(set(topology.bucket_objects()) - before)
+    drafts = [key for key in added if key.startswith("drafts/covers/")]
+    assert drafts and not any(key.startswith("published/") for key in added), added
+    key = drafts[0]
+    name = key.removeprefix("drafts/")
+    endpoint = f"{topology.env['AWS_S3_ENDPOINT_URL']}/{BUCKET}"
+    assert fetch(f"{endpoint}/{key}")[0] == 403, "the bucket served a draft's file to anyone"
+    assert fetch(f"{endpoint}/published/{name}")[0] in (403, 404)
+    # Through nginx: the share link serves it, never cached; a stranger's guess does not.
+    status, headers, _ = fetch(topology.url(f"{link}files/{name}"))
+    assert status == 200 and "no-store" in headers["cache-control"]
+    assert fetch(topology.url(f"/preview/publication/{pk}/files/{name}"))[0] == 404
+    page.goto(edit)
+    page.locator("button[name=_revoke_preview_link]").first.click()
+    expect(page.locator("ul.messagelist")).to_contain_text("revoked")
+    assert fetch(topology.url(f"{link}files/{name}"))[0] == 410
+    assert fetch(f"{endpoint}/{key}")[0] == 403
+    # Published: public, under published/.
+    page.goto(edit)
+    page.click("input[name=_publish]")
+    expect(page.locator("ul.messagelist")).to_contain_text("Published.")
+    assert fetch(f"{endpoint}/published/{name}")[0] == 200
+    assert fetch(f"{endpoint}/{key}")[0] == 403
 
 
 def test_edit_on_a_makes_pages_cached_by_b_stale_at_once(topology, page):
@@ -283,7 +328,9 @@ def test_backup_and_restore_into_an_empty_database_and_bucket(topology):
         assert restored_tables.pop(throwaway).startswith("0:")
         original.pop(throwaway)
     assert restored_tables == original
-    objects = topology.bucket_objects()
+    # The public store (published/); the private store (drafts/) is not in backups yet
+    # (docs/editorial.md, "Backups").
+    objects = {key: body for key, body in topology.bucket_objects().items() if key.startswith("published/")}
     client = topology.s3_client()
     restored = {
         item["Key"]: hashlib.sha256(

@@ -223,7 +223,11 @@ def test_operator_regenerates_renditions_after_the_sizes_change(
     publication.refresh_from_db()
     assert [r["width"] for r in publication.cover_renditions["webp"]] == [200, 400]
 
+    # The original is gone from both stores (editorial.files keeps a private copy too).
+    from django.conf import settings
+
     (media_root / publication.cover.name).unlink()
+    (settings.PRIVATE_MEDIA_ROOT / publication.cover.name).unlink()
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="1 image"):
         call_command("regenerate_renditions", stdout=out, stderr=err)

@@ -59,7 +59,7 @@ def test_go_live_and_expiry_inputs_name_the_time_zone(editor_client, settings):
 
 
 def test_a_restore_message_names_the_time_zone(editor_client, editor, make_publication, settings):
-    from publications import history
+    from editorial import history
 
     settings.TIME_ZONE = "Europe/Paris"
     publication = make_publication()

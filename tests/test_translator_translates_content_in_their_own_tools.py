@@ -16,6 +16,7 @@ from translate.storage import xliff
 from translate.storage.placeables import StringElem
 from translate.storage.placeables import xliff as placeables
 
+from editorial.actions import Publish, SaveDraft
 from translations.status import CURRENT, MISSING, OUT_OF_DATE, status_of
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +93,7 @@ def test_an_xliff_round_trip_makes_drafts_refuses_a_broken_placeholder_and_track
     assert "Gestion des risques" in preview.content.decode()
     assert "Gestion des risques" not in editor_client.get(first.get_absolute_url().replace("/publication/", "/fr/publication/", 1)).content.decode()
 
-    first.publish(editor)
+    Publish(first, editor).execute()
     first.refresh_from_db()
     assert first.title_fr == "Gestion des risques"
     status = status_of(first)
@@ -100,8 +101,8 @@ def test_an_xliff_round_trip_makes_drafts_refuses_a_broken_placeholder_and_track
 
     # The English title changes: the French one is now out of date, and the next export of
     # what needs doing holds it again (it did not after the publish).
-    first.save_draft({"title_en": "Managing risks"}, editor)
-    first.publish(editor)
+    SaveDraft(first, editor, values={"title_en": "Managing risks"}).execute()
+    Publish(first, editor).execute()
     first.refresh_from_db()
     assert status_of(first).languages["fr"][OUT_OF_DATE] == ["title"]
     again = units_by_field(xliff.xlifffile.parsestring(export(editor_client)))
@@ -113,7 +114,7 @@ def test_an_xliff_round_trip_makes_drafts_refuses_a_broken_placeholder_and_track
     units_by_field(store)[(key, first.pk, "title")].target = "Gérer les risques"
     assert "1 unit accepted, 0 refused" in send(editor_client, bytes(store), "fr.xlf").content.decode()
     first.refresh_from_db()
-    first.publish(editor)
+    Publish(first, editor).execute()
     first.refresh_from_db()
     assert status_of(first).languages["fr"][OUT_OF_DATE] == []
     assert status_of(first).state("fr") in (CURRENT, MISSING)
@@ -152,8 +153,8 @@ def test_an_import_never_overwrites_a_translation_changed_after_the_export(edito
     store = xliff.xlifffile.parsestring(export(editor_client))
     units_by_field(store)[("publications.publication", first.pk, "title")].target = "Gestion des risques"
     # Meanwhile, someone types a French title on the site and publishes it.
-    first.save_draft({"title_fr": "Gestion du risque"}, editor)
-    first.publish(editor)
+    SaveDraft(first, editor, values={"title_fr": "Gestion du risque"}).execute()
+    Publish(first, editor).execute()
     html = send(editor_client, bytes(store), "fr.xlf").content.decode()
     assert "0 units accepted, 1 refused" in html
     assert "was changed on the site after the export; it was not overwritten" in html

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from PIL import Image, ImageCms, IptcImagePlugin
 
-from publications.image_metadata import metadata_found, strip_metadata
+from editorial.image_metadata import metadata_found, strip_metadata
 from publications.models import Publication, PublicationDocument
 from tests.test_editor_manages_content import pdf_bytes, publication_form, with_document
 
@@ -144,9 +144,11 @@ def test_png_and_webp_uploads_lose_their_metadata_too(make_publication, make_upl
 
 
 def test_operator_cleans_and_renames_files_stored_before(make_publication, media_root):
+    from editorial.files import public_storage
+
     publication = make_publication(slug="older-report")
-    storage = publication.cover.storage
-    # As main stored uploads before this change: bytes as uploaded, named after the file.
+    # As main stored uploads before: bytes as uploaded, named after the file, public.
+    storage = public_storage()
     leaky = photo_with_metadata()
     old_name = storage.save(
         f"covers/img_2041-jane-at-home-{hashlib.sha256(leaky).hexdigest()[:16]}.jpg", ContentFile(leaky)
@@ -161,7 +163,8 @@ def test_operator_cleans_and_renames_files_stored_before(make_publication, media
 
     out = io.StringIO()
     call_command("strip_image_metadata", stdout=out, stderr=io.StringIO())
-    assert "1 image cleaned of metadata, 1 file only renamed" in out.getvalue(), out.getvalue()
+    # The PDF's document information goes too (editorial.cleaning).
+    assert "2 files cleaned of metadata, 0 files only renamed" in out.getvalue(), out.getvalue()
 
     publication.refresh_from_db()
     assert publication.cover.name.startswith("covers/older-report-")
@@ -175,7 +178,7 @@ def test_operator_cleans_and_renames_files_stored_before(make_publication, media
 
     again = io.StringIO()
     call_command("strip_image_metadata", stdout=again, stderr=io.StringIO())
-    assert "0 images cleaned of metadata, 0 files only renamed, 2 already clean" in again.getvalue()
+    assert "0 files cleaned of metadata, 0 files only renamed, 2 already clean" in again.getvalue()
 
 
 def test_cleaning_keeps_an_already_clean_file_byte_for_byte(make_upload):

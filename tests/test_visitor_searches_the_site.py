@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
+from editorial.actions import Publish, SaveDraft, Unpublish
 from publications.models import Publication, SiteContent
 from search import engine
 
@@ -247,22 +248,21 @@ def test_only_published_content_is_found_and_the_index_follows_publishing(client
     assert results(client, "/search/", q="quantum")[0] == []
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        draft.publish(editor)
+        Publish(draft, editor).execute()
     assert results(client, "/search/", q="quantum")[0] == ["Quantum sandbox draft"]
 
     # A draft saved on the live publication is not what visitors see: not indexed.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        draft.save_draft({"title": "Quantum sandbox renamed", "title_en": "Quantum sandbox renamed"}, editor)
+        SaveDraft(draft, editor, values={"title": "Quantum sandbox renamed", "title_en": "Quantum sandbox renamed"}).execute()
     assert results(client, "/search/", q="renamed")[0] == []
     assert results(client, "/search/", q="quantum")[0] == ["Quantum sandbox draft"]
     with TestCase.captureOnCommitCallbacks(execute=True):
-        draft.publish(editor)
+        Publish(draft, editor).execute()
     assert results(client, "/search/", q="renamed")[0] == ["Quantum sandbox renamed"]
 
-    # Unpublished: gone.
-    draft.status = Publication.Status.DRAFT
+    # Unpublished (editorial's Unpublish action): gone.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        draft.save()
+        Unpublish(Publication.objects.get(pk=draft.pk), editor).execute()
     assert results(client, "/search/", q="quantum")[0] == []
 
 

@@ -13,7 +13,8 @@ the importing editor may change it; the English has not changed since (else the 
 may not match: export again); the translation has not been changed by someone else since
 (never overwritten without saying so); every placeholder is back exactly once; the text is
 not empty and fits the field. What passes becomes a draft of its item, through the item's
-own draft path (`save_draft`), to be previewed and published like any edit; what fails is
+editorial core's save-draft action (`editorial.actions.SaveDraft`: one revision per item,
+its comment naming the import), to be previewed and published like any edit; what fails is
 reported unit by unit, and nothing of it is saved.
 """
 
@@ -21,13 +22,14 @@ import re
 from dataclasses import dataclass, field
 
 import polib
-import reversion
 from django.db import transaction
 from django.utils import timezone
 from translate.storage import xliff
 from translate.storage.placeables import StringElem
 from translate.storage.placeables import xliff as placeables
 
+from editorial.actions import SaveDraft
+from editorial.models import DraftStateMixin
 from reportsite.translated_content import DEFAULT, column, editable_translated_fields
 
 from .status import MISSING, OUT_OF_DATE, digest, statuses, translated_models
@@ -320,20 +322,29 @@ def import_translations(data, language, user):
             continue
         accepted.setdefault(obj, {})[column(unit.field, language)] = text
         report.outcomes.append(Outcome(unit_id, label, True, "Saved in a draft."))
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(f"Translation imported ({language}).")
+    with transaction.atomic():
         for obj, values in accepted.items():
-            obj.save_draft(values, user)
+            ImportTranslation(obj, user, values=values, language=language).execute()
             report.drafts.append(obj)
     return report
+
+
+class ImportTranslation(SaveDraft):
+    """The editorial core's save-draft action, its revision saying the text was imported."""
+
+    def __init__(self, item, user, values, language):
+        super().__init__(item, user, values=values)
+        self.language = language
+
+    def record(self, comment):
+        super().record(f"Translation imported ({self.language}). {comment}")
 
 
 def _problem(unit, match, pieces, problem, user):
     meta = unit.obj._meta
     if not user.has_perm(f"{meta.app_label}.change_{meta.model_name}"):
         return f"You may not change {meta.verbose_name_plural}."
-    if not hasattr(unit.obj, "save_draft"):
+    if not isinstance(unit.obj, DraftStateMixin):
         return (f"{meta.verbose_name_plural.capitalize()} have no drafts, so an import cannot prepare "
                 "them for preview: paste this translation on the item's page in the admin.")
     if digest(unit.source)[:12] != match.group("source"):

@@ -3,7 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
-import publications.uploads
+import editorial.uploads
 
 
 class Migration(migrations.Migration):
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200)),
                 ('website', models.URLField()),
-                ('logo', models.ImageField(height_field='logo_height', help_text='JPEG, PNG or WebP.', upload_to=publications.uploads.ContentAddressedPath('logos', 'logo'), validators=[publications.uploads.validate_image_upload], width_field='logo_width')),
+                ('logo', models.ImageField(height_field='logo_height', help_text='JPEG, PNG or WebP.', upload_to=editorial.uploads.ContentAddressedPath('logos', 'logo'), validators=[editorial.uploads.validate_image_upload], width_field='logo_width')),
                 ('logo_width', models.PositiveIntegerField(editable=False, null=True)),
                 ('logo_height', models.PositiveIntegerField(editable=False, null=True)),
                 ('logo_alt', models.CharField(max_length=250, verbose_name='logo alt text')),
@@ -59,11 +59,11 @@ class Migration(migrations.Migration):
                 ('publication_date', models.DateField(help_text='The date printed on the publication.')),
                 ('summary', models.TextField(help_text='One paragraph, shown in lists and search results.')),
                 ('body', models.TextField(blank=True, help_text="Optional longer text for the publication's page.")),
-                ('cover', models.ImageField(height_field='cover_height', help_text='JPEG, PNG or WebP.', upload_to=publications.uploads.ContentAddressedPath('covers', 'cover'), validators=[publications.uploads.validate_image_upload], verbose_name='front cover', width_field='cover_width')),
+                ('cover', models.ImageField(height_field='cover_height', help_text='JPEG, PNG or WebP.', upload_to=editorial.uploads.ContentAddressedPath('covers', 'cover'), validators=[editorial.uploads.validate_image_upload], verbose_name='front cover', width_field='cover_width')),
                 ('cover_width', models.PositiveIntegerField(editable=False, null=True)),
                 ('cover_height', models.PositiveIntegerField(editable=False, null=True)),
                 ('cover_alt', models.CharField(help_text="Describes the cover for people who cannot see it, e.g. 'Front cover of report'.", max_length=250, verbose_name='front cover alt text')),
-                ('pdf', models.FileField(blank=True, upload_to=publications.uploads.ContentAddressedPath('pdfs', 'pdf'), validators=[publications.uploads.validate_pdf_upload], verbose_name='PDF')),
+                ('pdf', models.FileField(blank=True, upload_to=editorial.uploads.ContentAddressedPath('pdfs', 'pdf'), validators=[editorial.uploads.validate_pdf_upload], verbose_name='PDF')),
                 ('external_url', models.URLField(blank=True, help_text='For example the version on arXiv.', verbose_name='external link')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
                 ('publish_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A published publication appears on the site from this time on.', verbose_name='publish time')),

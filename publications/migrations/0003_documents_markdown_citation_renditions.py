@@ -3,8 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+import editorial.uploads
 import publications.models
-import publications.uploads
 
 
 class Migration(migrations.Migration):
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('document_type', models.CharField(choices=[('full-report', 'Full report'), ('executive-summary', 'Executive summary'), ('policymakers-summary', 'Extended summary for policymakers'), ('other', 'Other')], default='full-report', max_length=30, verbose_name='type')),
                 ('label', models.CharField(blank=True, help_text="Shown instead of the type, e.g. 'Annex: list of contributors'. Required for the type 'Other'.", max_length=200)),
                 ('language', models.CharField(choices=publications.models._language_choices, default='en', max_length=10)),
-                ('file', models.FileField(upload_to=publications.uploads.ContentAddressedPath('documents', 'file', extension='pdf'), validators=[publications.uploads.validate_pdf_upload], verbose_name='PDF')),
+                ('file', models.FileField(upload_to=editorial.uploads.ContentAddressedPath('documents', 'file', extension='pdf'), validators=[editorial.uploads.validate_pdf_upload], verbose_name='PDF')),
                 ('file_size', models.PositiveBigIntegerField(editable=False, null=True, verbose_name='size in bytes')),
                 ('page_count', models.PositiveIntegerField(editable=False, null=True, verbose_name='pages')),
                 ('order', models.PositiveIntegerField(default=0, help_text='Lower numbers first, within a type.', verbose_name='display order')),

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import publications.uploads
+import editorial.uploads
 
 
 class Migration(migrations.Migration):
@@ -15,11 +15,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='partnerorganisation',
             name='logo',
-            field=publications.uploads.MetadataFreeImageField(height_field='logo_height', help_text='JPEG, PNG or WebP.', upload_to=publications.uploads.ContentAddressedPath('logos', 'logo'), validators=[publications.uploads.validate_image_upload], width_field='logo_width'),
+            field=editorial.uploads.MetadataFreeImageField(height_field='logo_height', help_text='JPEG, PNG or WebP.', upload_to=editorial.uploads.ContentAddressedPath('logos', 'logo'), validators=[editorial.uploads.validate_image_upload], width_field='logo_width'),
         ),
         migrations.AlterField(
             model_name='publication',
             name='cover',
-            field=publications.uploads.MetadataFreeImageField(height_field='cover_height', help_text='JPEG, PNG or WebP.', upload_to=publications.uploads.ContentAddressedPath('covers', 'cover'), validators=[publications.uploads.validate_image_upload], verbose_name='front cover', width_field='cover_width'),
+            field=editorial.uploads.MetadataFreeImageField(height_field='cover_height', help_text='JPEG, PNG or WebP.', upload_to=editorial.uploads.ContentAddressedPath('covers', 'cover'), validators=[editorial.uploads.validate_image_upload], verbose_name='front cover', width_field='cover_width'),
         ),
     ]

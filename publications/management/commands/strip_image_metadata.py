@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
+from editorial import cleaning, files
 from publications import renditions
-from publications.image_metadata import strip_metadata
 from publications.models import PartnerOrganisation, Publication, PublicationDocument
 from reportsite.pagecache import content_changed
 
@@ -24,7 +24,8 @@ FILES = [
 class Command(BaseCommand):
     help = (
         "Remove EXIF, XMP and IPTC data (GPS position, camera, names) from the front covers "
-        "and logos already stored, and rename stored files (documents included) after their "
+        "and logos already stored, and document information, XMP, scripts and attachments "
+        "from the PDFs, and rename stored files (documents included) after their "
         "item instead of the uploader's file name. The old files and renditions are deleted, "
         "so their addresses stop working; pages switch to the new files at once."
     )
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         if totals["cleaned"] or totals["renamed"]:
             content_changed()
         self.stdout.write(
-            f"{totals['cleaned']} image{pluralize(totals['cleaned'])} cleaned of metadata, "
+            f"{totals['cleaned']} file{pluralize(totals['cleaned'])} cleaned of metadata, "
             f"{totals['renamed']} file{pluralize(totals['renamed'])} only renamed, "
             f"{totals['unchanged']} already clean."
         )
@@ -57,13 +58,16 @@ class Command(BaseCommand):
         storage, old_name = field_file.storage, field_file.name
         with storage.open(old_name, "rb") as stored:
             data = stored.read()
-        cleaned = strip_metadata(data) if spec else data
+        cleaned = cleaning.clean(data)
         content = ContentFile(cleaned)
         new_name = field_file.field.upload_to.name_for(instance, content, old_name)
         if new_name == old_name:
             return "unchanged"
+        was_public = files.public_storage().exists(old_name)
         if not storage.exists(new_name):
-            new_name = storage.save(new_name, content)
+            new_name = storage.save(new_name, files.cleaned_file(cleaned))
+        if was_public:
+            files.publish_files({new_name})
         model = type(instance)
         model._default_manager.filter(pk=instance.pk).update(**{field_name: new_name})
         field_file.name = new_name
@@ -73,10 +77,11 @@ class Command(BaseCommand):
             renditions.refresh(instance, field_name, spec)
             kept = _rendition_names(getattr(instance, store))
             for name in _rendition_names(old_renditions) - kept:
-                storage.delete(name)
+                files.public_storage().delete(name)
         if not model._default_manager.filter(**{field_name: old_name}).exists():
-            storage.delete(old_name)
-        return "cleaned" if cleaned is not data else "renamed"
+            # Off the public store; the private store keeps it for the item's history.
+            files.withdraw_files({old_name})
+        return "cleaned" if cleaned != data else "renamed"
 
 
 def _rendition_names(stored):
