@@ -51,6 +51,7 @@ def address(route, publication):
     # Draft previews: a staff one (visitors are sent to log in) and a shared link.
     filled = filled.replace("<slug:kind>/<int:pk>", f"publication/{publication.pk}")
     filled = filled.replace("<str:token>", "1:not-a-valid-signature")
+    filled = filled.replace("<path:name>", publication.cover.name)
     filled = "/" + filled.lstrip("^").rstrip("$")
     assert not re.search(r"[<>()\\]", filled), f"no sample value for a part of {route!r}"
     return filled

@@ -125,9 +125,11 @@ def test_a_new_policy_version_asks_decided_visitors_again():
 
 def test_a_draft_preview_is_never_served_to_the_public(client, editor_client, make_publication):
     draft = make_publication(title="Secret draft", status=Publication.Status.DRAFT)
-    preview = editor_client.get(draft.get_absolute_url())
-    assert preview.status_code == 200 and "Draft: visitors cannot see" in preview.content.decode()
-    assert "X-Page-Cache" not in preview
+    # Staff too get a 404 at the public address; they preview at /preview/ (never cached).
+    assert editor_client.get(draft.get_absolute_url()).status_code == 404
+    preview = editor_client.get(f"/preview/publication/{draft.pk}/")
+    assert preview.status_code == 200 and "(Draft)" in preview.content.decode()
+    assert "X-Page-Cache" not in preview and "no-store" in preview["Cache-Control"]
     visitor = Client()
     for _ in range(2):
         assert visitor.get(draft.get_absolute_url()).status_code == 404
