@@ -26,7 +26,7 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 # Variables this project reads: a test site never inherits them from the caller by accident.
 PROJECT_VARIABLES = {
     "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DATABASE_URL", "CACHE_URL",
-    "MEDIA_ROOT", "MEDIA_STORAGE", "STATIC_ROOT", "BACKUP_DIR", "ADMIN_URL",
+    "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "MEDIA_STORAGE", "STATIC_ROOT", "BACKUP_DIR", "ADMIN_URL",
     "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE", "GUNICORN_BIND", "WEB_CONCURRENCY", "DJANGO_SETTINGS_MODULE",
@@ -78,6 +78,7 @@ class TemporarySite:
             SECRET_KEY=generated_secret_key(),
             DATABASE_URL=f"sqlite:///{self.database}",
             MEDIA_ROOT=str(self.folder / "media"),
+            PRIVATE_MEDIA_ROOT=str(self.folder / "private-media"),
             STATIC_ROOT=str(self.folder / "static"),
             BACKUP_DIR=str(self.folder / "backups"),
             BACKUP_SIGNING_KEY=generated_secret_key(),

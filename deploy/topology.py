@@ -375,6 +375,7 @@ class Topology:
             "WEB_CONCURRENCY": str(self.workers),
             # Nothing on disk is shared between app servers: each has its own folder.
             "MEDIA_ROOT": str(own / "media"),
+            "PRIVATE_MEDIA_ROOT": str(own / "private-media"),
             "PAGE_CACHE_STAMP_FILE": str(own / "content-changed"),
         }
         process = self._spawn(f"app{index}", [gunicorn], env=env)

@@ -57,7 +57,7 @@ def address(route, publication):
     # The web edition: an element of an edition (none exists: a 404 is the answer) and
     # the staff previews of a draft edition and its figures.
     filled = filled.replace("<str:identifier>", "introduction").replace("<int:pk>", "1")
-    filled = filled.replace("<path:name>", "figure.webp")
+    filled = filled.replace("<path:name>", publication.cover.name)
     filled = "/" + filled.lstrip("^").rstrip("$")
     assert not re.search(r"[<>()\\]", filled), f"no sample value for a part of {route!r}"
     return filled

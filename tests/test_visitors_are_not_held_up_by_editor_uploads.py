@@ -136,12 +136,12 @@ def test_consent_decisions_are_answered_promptly_while_an_editor_saves_a_20_mb_c
                 "publication_date": "2026-02-10",
                 "summary_en": "Saved while visitors decide about cookies.",
                 "cover_alt_en": "Front cover",
-                "status": "published",
                 "publish_at_0": "2026-01-01",
                 "publish_at_1": "09:00:00",
                 "documents-TOTAL_FORMS": "0",
                 "documents-INITIAL_FORMS": "0",
-                "_save": "Save",
+                # Published at once, renditions made (Publish is the one way live).
+                "_publish": "Publish",
             },
             {"cover": ("print-cover.jpg", cover, "image/jpeg")},
         )
