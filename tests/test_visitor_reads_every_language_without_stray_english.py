@@ -95,25 +95,29 @@ class TextOutsideEnglish(HTMLParser):
             self.text.append(data)
 
 
-def english_interface_texts():
-    """The catalogue's English texts of three words or more, without placeholders."""
-    with open(Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po", "rb") as po:
+def english_interface_texts(language="fr"):
+    """The catalogue's English texts of three words or more, without placeholders, that
+    `language` translates differently (a text made of names, such as "RIS (EndNote, Zotero,
+    Mendeley)", is rightly the same in every language)."""
+    folder = language.replace("zh-hans", "zh_Hans")
+    with open(Path(settings.BASE_DIR) / "locale" / folder / "LC_MESSAGES" / "django.po", "rb") as po:
         catalogue = read_po(po)
     texts = set()
     for message in catalogue:
         msgid = message.id if isinstance(message.id, str) else message.id[0]
-        if msgid and "%" not in msgid and "<" not in msgid and len(msgid.split()) >= 3:
+        same = message.string == message.id
+        if msgid and not same and "%" not in msgid and "<" not in msgid and len(msgid.split()) >= 3:
             texts.add(msgid)
     return texts
 
 
 def test_no_interface_text_is_left_in_english_outside_marked_fallbacks(pages):
-    english = english_interface_texts()
-    assert len(english) > 50
+    assert len(english_interface_texts()) > 50
     stray = []
     for path, html in pages.items():
         if not path.startswith("/") or path.split("/")[1] not in ("fr", "es", "ru", "zh-hans", "ar"):
             continue
+        english = english_interface_texts(path.split("/")[1])
         parser = TextOutsideEnglish()
         parser.feed(html)
         text = " ".join(" ".join(parser.text).split())
