@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Site search at scale: query times and re-indexing time.
 
-    .venv/bin/python bench/search.py [--sections 10000] [--queries 300]
-    DATABASE_URL=postgres://... .venv/bin/python bench/search.py   # on PostgreSQL
+    .venv/bin/python bench/search_speed.py [--sections 10000] [--queries 300]
+    DATABASE_URL=postgres://... .venv/bin/python bench/search_speed.py   # on PostgreSQL
 
 Fills the search index (search.index.write, the path publishing takes) with --sections
 web-edition sections in each of the six languages (generated text of about 150 words, with
