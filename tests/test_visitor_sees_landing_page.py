@@ -71,7 +71,7 @@ def test_visible_publications_are_published_and_due_newest_first(make_publicatio
 def _queries_for_home(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
-    return len(queries)
+    return [query["sql"] for query in queries.captured_queries]
 
 
 def test_landing_page_queries_do_not_grow_with_content(client, settings, make_publication, make_partner):
@@ -86,9 +86,9 @@ def test_landing_page_queries_do_not_grow_with_content(client, settings, make_pu
     for number in range(20):
         make_partner(name=f"Partner {number}")
     many = _queries_for_home(client)
-    assert few == many
+    assert len(many) == len(few), "\n".join(["before:", *few, "after:", *many])
     # The page's own queries, plus the banner's texts, read again after each content change.
-    assert many <= 7
+    assert len(many) <= 7
 
 
 def test_unknown_address_gets_the_styled_not_found_page(client):

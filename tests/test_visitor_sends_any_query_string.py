@@ -151,7 +151,6 @@ def real_pages_stored(public_addresses):
     return stored_page_keys()
 
 
-@pytest.mark.xfail(strict=False, reason="Known after the merge of issues 15, 19 and 20 (session of 2026-12-03): Hypothesis found a query ('?%') that stores a page under a key outside the computed bound; to fix next.")
 @settings(
     max_examples=60,
     deadline=None,
