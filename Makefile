@@ -49,6 +49,11 @@ chromium:
 	    exit 1; \
 	  fi; }
 
+# Worker processes (pytest-xdist), each test file whole on one of them: "auto" is two (most
+# tests wait on Chromium or on servers they start, so two share a 2-core machine well), one
+# process for the several-servers tests (tests/conftest.py); TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= auto
+
 test: $(DEV_STAMP) chromium
 	$(BIN)/ruff check .
-	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

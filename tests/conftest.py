@@ -3,6 +3,7 @@
 import datetime
 import io
 import os
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,9 +16,51 @@ from tests.browsers import CHROMIUM, CHROMIUM_ARGS
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def redis_databases_of_this_worker(settings):
+    """Under pytest-xdist (make test runs two worker processes), each worker gets Redis
+    databases of its own: worker n keeps pages in database 2n and counters in 2n + 1. Every
+    test empties its cache (fresh_page_cache), which must never empty another worker's in
+    the middle of its test. The servers a test starts inherit CACHE_URL, so they follow."""
+    from django.test.signals import setting_changed
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("CACHE_URL", "")
+    if not worker or not url.startswith(("redis://", "rediss://")):
+        return
+    pages = 2 * int(worker.removeprefix("gw"))
+    address = urlsplit(url)
+    os.environ["CACHE_URL"] = address._replace(path=f"/{pages}").geturl()
+    os.environ["COUNTER_CACHE_URL"] = address._replace(path=f"/{pages + 1}").geturl()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": os.environ["CACHE_URL"]},
+        "counters": {**settings.CACHES["counters"], "LOCATION": os.environ["COUNTER_CACHE_URL"]},
+    }
+    setting_changed.send(sender=None, setting="CACHES", value=settings.CACHES, enter=True)
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`make test` runs `-n auto`: two worker processes, but one process alone for the
+    several-servers tests (-m several_servers), each of which starts a whole topology and
+    measures it under load."""
+    selected = config.option.markexpr or ""
+    if "several_servers" in selected and "not several_servers" not in selected:
+        return 0
+    return 2
+
 
 def pytest_configure(config):
     from django.conf import settings
+
+    redis_databases_of_this_worker(settings)
+    # The site's SQLite backend is Django's under another name (reportsite.private_sqlite3),
+    # which pytest-django does not recognise: under xdist it would name each worker's test
+    # database after the file's path. Say what Django's own backend does: in memory, one
+    # per worker process.
+    for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
+        if database["ENGINE"] == "reportsite.private_sqlite3" and not test.get("NAME"):
+            test["NAME"] = ":memory:"
 
     # Hashing every test user's password with PBKDF2's many rounds costs seconds per file;
     # the tests need working logins, not slow hashes (production keeps Django's default).
