@@ -37,15 +37,18 @@ run: setup
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Browser tests drive Debian's Chromium, the catalogue checks run gettext's msgfmt and the
-# HTML checks run the Nu HTML Checker on Java; install them when we can, otherwise say what to do.
+# Browser tests drive Debian's Chromium, the catalogue checks run gettext's msgfmt, the HTML
+# checks run the Nu HTML Checker on Java and the XLIFF checks read the OASIS XLIFF 1.2 schema
+# that Debian ships in php-symfony-translation; install them when we can, otherwise say what to do.
+XLIFF_XSD := /usr/share/php/Symfony/Component/Translation/Resources/schemas/xliff-core-1.2-strict.xsd
+
 chromium:
-	@test -x /usr/bin/chromium && command -v msgfmt >/dev/null && command -v java >/dev/null || { \
+	@test -x /usr/bin/chromium && command -v msgfmt >/dev/null && command -v java >/dev/null && test -f $(XLIFF_XSD) || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's chromium, gettext and Java for the tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext default-jre-headless >/dev/null; \
+	    echo "Installing Debian's chromium, gettext, Java and the XLIFF schema for the tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext default-jre-headless php-symfony-translation >/dev/null; \
 	  else \
-	    echo "The tests need Chromium at /usr/bin/chromium, gettext's msgfmt and Java: install them with 'sudo apt-get install chromium gettext default-jre-headless', then run make test again."; \
+	    echo "The tests need Chromium at /usr/bin/chromium, gettext's msgfmt, Java and the XLIFF 1.2 schema: install them with 'sudo apt-get install chromium gettext default-jre-headless php-symfony-translation', then run make test again."; \
 	    exit 1; \
 	  fi; }
 

@@ -6,7 +6,10 @@ An archive (`reportsite-backup-<UTC time>.tar.gz`) holds:
     manifest.hmac   the manifest's HMAC-SHA256 under BACKUP_SIGNING_KEY
     db.sqlite3      a consistent copy made with SQLite's online backup API, or
     db.pgdump       PostgreSQL's `pg_dump --format=custom` (one consistent snapshot)
-    media/...       the media folder, or every object of the media bucket (MEDIA_STORAGE=s3)
+    media/...       the public store: the media folder, or every object of the bucket's
+                    public prefix (MEDIA_STORAGE=s3)
+    private-media/... the private store (drafts' files and every upload that history and
+                    recovery may bring back): PRIVATE_MEDIA_ROOT, or the bucket's private prefix
 
 Only the operator can read an archive (0600, in a 0700 folder), and nobody without the
 signing key can make one that `restore` accepts: the hashes alone prove an archive intact,
@@ -49,6 +52,8 @@ SIGNATURE = "manifest.hmac"
 DATABASE = "db.sqlite3"
 PG_DATABASE = "db.pgdump"
 MEDIA = "media"
+PRIVATE_MEDIA = "private-media"
+STORES = (MEDIA, PRIVATE_MEDIA)
 CHUNK = 1024 * 1024
 
 
@@ -276,29 +281,45 @@ def _add_bytes(archive, data, name):
     return hashlib.sha256(data).hexdigest()
 
 
-def create_backup(database, media_root, backup_dir, key, media_storage=None, postgres=None,
-                  throwaway=()):
+def create_backup(database, backup_dir, key, stores, postgres=None, throwaway=()):
     """Write a dated archive of the database and the media, signed with `key` (bytes).
 
     The database is the SQLite file `database`, or with `postgres` (Django's settings of a
-    PostgreSQL database) a pg_dump of it; the `throwaway` tables are left empty. Media come
-    from the folder `media_root` or, when that is None, from `media_storage` (the S3
-    bucket), or are left out when both are None. Returns the archive's path and the
-    {name: sha256} of its files.
+    PostgreSQL database) a pg_dump of it; the `throwaway` tables are left empty. `stores`
+    maps each media section of the archive (MEDIA, PRIVATE_MEDIA) to where its files are:
+    a folder (a Path) or a Django storage (a bucket prefix); a section left out is left out
+    of the archive. Returns the archive's path and the {name: sha256} of its files.
     """
     backup_dir = Path(backup_dir)
     created = private_folder(backup_dir)
     try:
-        return _write_archive(
-            database, media_root, backup_dir, key, media_storage, postgres, throwaway
-        )
+        return _write_archive(database, backup_dir, key, stores, postgres, throwaway)
     except BaseException:
         if created and not any(backup_dir.iterdir()):
             backup_dir.rmdir()  # a failed first backup leaves nothing behind
         raise
 
 
-def _write_archive(database, media_root, backup_dir, key, media_storage, postgres, throwaway):
+def _add_store(archive, files, section, source):
+    """Add every file of a folder or a storage under `section/` of the archive."""
+    if isinstance(source, Path):
+        if not source.is_dir():
+            return
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                name = f"{section}/{path.relative_to(source).as_posix()}"
+                try:
+                    files[name] = _add_file(archive, path, name)
+                except FileNotFoundError:
+                    pass  # deleted since the listing: nothing to keep
+        return
+    for stored in storage_names(source):
+        with source.open(stored, "rb") as file:
+            data = file.read()
+        files[f"{section}/{stored}"] = _add_bytes(archive, data, f"{section}/{stored}")
+
+
+def _write_archive(database, backup_dir, key, stores, postgres, throwaway):
     now = datetime.datetime.now(datetime.UTC)
     archive_path = _archive_path(backup_dir, now)
     partial = archive_path.with_name(archive_path.name + ".partial")
@@ -319,19 +340,9 @@ def _write_archive(database, media_root, backup_dir, key, media_storage, postgre
             with os.fdopen(descriptor, "wb") as output, \
                     tarfile.open(fileobj=output, mode="w:gz") as archive:
                 files[database_member] = _add_file(archive, copy, database_member)
-                if media_root is not None and Path(media_root).is_dir():
-                    for path in sorted(Path(media_root).rglob("*")):
-                        if path.is_file() and not path.is_symlink():
-                            name = f"{MEDIA}/{path.relative_to(media_root).as_posix()}"
-                            try:
-                                files[name] = _add_file(archive, path, name)
-                            except FileNotFoundError:
-                                pass  # deleted since the listing: nothing to keep
-                elif media_root is None and media_storage is not None:
-                    for stored in storage_names(media_storage):
-                        with media_storage.open(stored, "rb") as file:
-                            data = file.read()
-                        files[f"{MEDIA}/{stored}"] = _add_bytes(archive, data, f"{MEDIA}/{stored}")
+                for section in STORES:
+                    if section in stores:
+                        _add_store(archive, files, section, stores[section])
                 manifest = json.dumps(
                     {"format": FORMAT, "created": now.isoformat(), "files": files}, indent=1
                 ).encode()
@@ -444,10 +455,15 @@ def restore_backup(archive_path, target, key):
         target.mkdir(exist_ok=True, mode=0o700)
         (Path(work) / DATABASE).chmod(0o600)
         os.replace(Path(work) / DATABASE, target / DATABASE)
-        if (Path(work) / MEDIA).is_dir():
-            os.replace(Path(work) / MEDIA, target / MEDIA)
-        else:
-            (target / MEDIA).mkdir()
+        for section in STORES:
+            if (Path(work) / section).is_dir():
+                os.replace(Path(work) / section, target / section)
+            else:
+                (target / section).mkdir()
+        # The private store is the owner's alone, as PrivateFileSystemStorage keeps it.
+        for path in (target / PRIVATE_MEDIA).rglob("*"):
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        (target / PRIVATE_MEDIA).chmod(0o700)
     return manifest
 
 
@@ -457,9 +473,10 @@ def check_backup(archive_path, key):
         return unpack_and_verify(archive_path, work, key)
 
 
-def restore_into_configured(archive_path, database_settings, connection, media_storage, key):
+def restore_into_configured(archive_path, database_settings, connection, stores, key):
     """Check an archive of PostgreSQL and media completely, then restore it into the
-    configured database and media storage, which must both be empty. Returns the manifest.
+    configured database and media storages (`stores`: {section: storage}), which must all
+    be empty. Returns the manifest.
     """
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
@@ -476,11 +493,12 @@ def restore_into_configured(archive_path, database_settings, connection, media_s
                 f"The configured database is not empty ({len(tables)} tables): restore into a "
                 "new, empty database. Nothing was written."
             )
-        if storage_names(media_storage):
-            raise BackupError(
-                "The media storage is not empty: restore into a new, empty bucket or folder. "
-                "Nothing was written."
-            )
+        for section, storage in stores.items():
+            if storage_names(storage):
+                raise BackupError(
+                    f"The {'private ' if section == PRIVATE_MEDIA else ''}media storage is not "
+                    "empty: restore into a new, empty bucket or folder. Nothing was written."
+                )
         connection.close()  # pg_restore needs no competing session
         command, env = _postgres_command(
             "pg_restore", database_settings, "--no-owner", "--exit-on-error",
@@ -488,12 +506,12 @@ def restore_into_configured(archive_path, database_settings, connection, media_s
             str(work / PG_DATABASE),
         )
         _run(command, env, "pg_restore")
-        media = work / MEDIA
         for name, expected in manifest["files"].items():
-            if not name.startswith(f"{MEDIA}/"):
+            section, _, stored_as = name.partition("/")
+            if section not in stores:
                 continue
-            stored_as = name.removeprefix(f"{MEDIA}/")
-            with open(media / stored_as, "rb") as file:
+            media_storage = stores[section]
+            with open(work / name, "rb") as file:
                 saved = media_storage.save(stored_as, file)
             if saved != stored_as:
                 raise BackupError(f"The storage renamed {stored_as} to {saved}.")

@@ -91,8 +91,13 @@ def test_backup_taken_under_writes_restores_every_committed_row_and_the_media(tm
         stop.touch()
         output, _ = writer.communicate(timeout=60)
     assert writer.returncode == 0, output
+    private = site.folder / "private-media"
+    assert file_hashes(private), "every upload is kept in the private store"
     assert "Backup written:" in backup.stdout
-    assert f"{len(file_hashes(media))} media files" in backup.stdout
+    assert (
+        f"{len(file_hashes(media)) + len(file_hashes(private))} media files from the media "
+        f"folders ({len(file_hashes(media))} public, {len(file_hashes(private))} private)"
+    ) in backup.stdout
     [archive] = (site.folder / "backups").glob("reportsite-backup-*.tar.gz")
 
     target = tmp_path / "restored"
@@ -106,19 +111,27 @@ def test_backup_taken_under_writes_restores_every_committed_row_and_the_media(tm
     assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     connection.close()
     assert file_hashes(target / "media") == file_hashes(media)
+    # The private store too (drafts' files, and what history may bring back), owner only.
+    assert file_hashes(target / "private-media") == file_hashes(private)
+    assert {oct(path.stat().st_mode & 0o777) for path in (target / "private-media").rglob("*")} <= {"0o700", "0o600"}
+    assert "PRIVATE_MEDIA_ROOT=" in restore.stdout
 
-    # The site runs on the restored folder: its publications find their covers there.
+    # The site runs on the restored folders: its publications find their covers there, in
+    # the public store and in the private one that drafts and history read from.
     restored_site = TemporarySite(
         tmp_path / "second-server",
         DATABASE_URL=f"sqlite:///{target / 'db.sqlite3'}",
         MEDIA_ROOT=target / "media",
+        PRIVATE_MEDIA_ROOT=target / "private-media",
     )
     covers = restored_site.manage(
         "shell", "-v0", "-c",
         "from publications.models import Publication as P; "
-        "print([p.cover.storage.exists(p.cover.name) for p in P.objects.published()])",
+        "from editorial.files import private_storage, public_storage; "
+        "print([(public_storage().exists(p.cover.name), private_storage().exists(p.cover.name)) "
+        "for p in P.objects.published()])",
     ).stdout
-    assert covers.strip() == "[True, True, True]"
+    assert covers.strip() == "[(True, True), (True, True), (True, True)]"
 
 
 # The key the module's archive is signed with, and the one this process restores with.

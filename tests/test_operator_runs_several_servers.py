@@ -308,7 +308,7 @@ def test_backup_and_restore_into_an_empty_database_and_bucket(topology):
     post_consent(topology.url(), "accept", source="127.0.80.1")
     backup = topology.manage("backup")
     archive = re.search(r"Backup written: (\S+)", backup.stdout).group(1)
-    assert "media files from the S3 bucket" in backup.stdout
+    assert "media files from the S3 bucket" in backup.stdout and " private)" in backup.stdout
     topology.psql("CREATE DATABASE reportsite_restored OWNER reportsite")
     topology.s3_client().create_bucket(Bucket="reportsite-restored")
     restored_env = {
@@ -328,9 +328,11 @@ def test_backup_and_restore_into_an_empty_database_and_bucket(topology):
         assert restored_tables.pop(throwaway).startswith("0:")
         original.pop(throwaway)
     assert restored_tables == original
-    # The public store (published/); the private store (drafts/) is not in backups yet
-    # (docs/editorial.md, "Backups").
-    objects = {key: body for key, body in topology.bucket_objects().items() if key.startswith("published/")}
+    # Both stores: the public one (published/) and the private one (drafts/: drafts' files
+    # and every upload that history and recovery may bring back).
+    objects = topology.bucket_objects()
+    assert any(key.startswith("drafts/") for key in objects)
+    assert any(key.startswith("published/") for key in objects)
     client = topology.s3_client()
     restored = {
         item["Key"]: hashlib.sha256(

@@ -12,6 +12,7 @@ import subprocess
 
 import polib
 import pytest
+from lxml import etree
 from translate.storage import xliff
 from translate.storage.placeables import StringElem
 from translate.storage.placeables import xliff as placeables
@@ -39,6 +40,28 @@ def export(client, fmt="xliff", scope="todo", language="fr"):
     return response.content
 
 
+# The OASIS XLIFF 1.2 schema (strict) and the W3C schema it imports for xml:lang, as Debian
+# ships them (package php-symfony-translation, installed by make test and .ci/run).
+XLIFF_SCHEMAS = "/usr/share/php/Symfony/Component/Translation/Resources/schemas"
+
+
+class LocalSchemas(etree.Resolver):
+    """Resolves the schema's import of http://www.w3.org/2001/xml.xsd to the local copy."""
+
+    def resolve(self, url, public_id, context):
+        if url == "http://www.w3.org/2001/xml.xsd":
+            return self.resolve_filename(f"{XLIFF_SCHEMAS}/xml.xsd", context)
+        return None
+
+
+def assert_valid_xliff_12(data):
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(LocalSchemas())
+    schema = etree.XMLSchema(etree.parse(f"{XLIFF_SCHEMAS}/xliff-core-1.2-strict.xsd", parser))
+    document = etree.fromstring(data)
+    assert schema.validate(document), "\n".join(str(error) for error in schema.error_log)
+
+
 def units_by_field(store):
     """{(model, pk, field): unit} of an XLIFF store."""
     found = {}
@@ -61,6 +84,7 @@ def test_an_xliff_round_trip_makes_drafts_refuses_a_broken_placeholder_and_track
     assert status_of(first).state("fr") == MISSING
 
     data = export(editor_client)
+    assert_valid_xliff_12(data)
     store = xliff.xlifffile.parsestring(data)
     root = store.document.getroot()
     assert root.get("version") == "1.2" and root.tag == "{urn:oasis:names:tc:xliff:document:1.2}xliff"
@@ -76,6 +100,7 @@ def test_an_xliff_round_trip_makes_drafts_refuses_a_broken_placeholder_and_track
     units[(key, second.pk, "summary")].target = "Ce qui reste inconnu."
     # The third breaks the markup: the link's placeholder is dropped.
     body.rich_target = [StringElem(["Lisez le rapport complet et les ", placeables.X(id="3"), "IA", placeables.X(id="4"), "."])]
+    assert_valid_xliff_12(bytes(store))  # what the translator sends back is XLIFF 1.2 too
     response = send(editor_client, bytes(store), "fr.xlf")
     assert response.status_code == 200
     html = response.content.decode()
@@ -182,7 +207,9 @@ def test_a_file_for_another_language_is_refused(editor_client, publications):
     assert response.status_code == 400 and "not fr" in response.content.decode()
 
 
-def test_people_without_the_right_cannot_export_or_import(privacy_officer_client, publications, django_user_model):
+def test_people_without_the_right_cannot_export_or_import(
+    privacy_officer_client, publications, django_user_model, consent_seed
+):
     from django.test import Client
 
     query = {"language": "fr", "scope": "all", "format": "po"}

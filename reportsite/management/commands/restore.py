@@ -3,11 +3,13 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
 from reportsite.backups import (
+    MEDIA,
+    PRIVATE_MEDIA,
     BackupError,
     check_backup,
     restore_backup,
@@ -19,7 +21,8 @@ from reportsite.backups import (
 class Command(BaseCommand):
     help = (
         "Check a backup archive (its signature under BACKUP_SIGNING_KEY, manifest hashes, "
-        "SQLite integrity) and restore its database and media into a new or empty folder. "
+        "SQLite integrity) and restore its database and media (public and private) into a new "
+        "or empty folder. "
         "Nothing is written unless every check passes."
     )
 
@@ -33,7 +36,7 @@ class Command(BaseCommand):
         target.add_argument(
             "--into-configured", action="store_true",
             help="restore a PostgreSQL archive into the configured database and media "
-            "storage (DATABASE_URL, MEDIA_STORAGE), which must both be empty",
+            "storages (DATABASE_URL, MEDIA_STORAGE: public and private), which must be empty",
         )
 
     def handle(self, *args, archive, target=None, check_only=False, into_configured=False, **options):
@@ -43,18 +46,21 @@ class Command(BaseCommand):
                 manifest = check_backup(archive, key)
             elif into_configured:
                 connection = connections["default"]
+                stores = {MEDIA: storages["default"], PRIVATE_MEDIA: storages["drafts"]}
                 manifest = restore_into_configured(
-                    archive, connection.settings_dict, connection, default_storage, key
+                    archive, connection.settings_dict, connection, stores, key
                 )
             else:
                 manifest = restore_backup(archive, target, key)
         except BackupError as error:
             raise CommandError(str(error))
-        count = len(manifest["files"]) - 1
+        names = manifest["files"]
+        public = sum(name.startswith(f"{MEDIA}/") for name in names)
+        private = sum(name.startswith(f"{PRIVATE_MEDIA}/") for name in names)
         target = Path(target).resolve() if target else None
         summary = (
             f"backup of {manifest['created']}: signature valid, database (integrity ok) and "
-            f"{count} media files"
+            f"{public + private} media files ({public} public, {private} private)"
         )
         if check_only:
             self.stdout.write(self.style.SUCCESS(f"Archive is complete and intact: {summary}."))
@@ -67,6 +73,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             self.style.SUCCESS(f"Restored the {summary} into {target}.")
-            + "\nTo serve it, stop the site and either move db.sqlite3 and media/ into place, "
-            f"or set DATABASE_URL=sqlite:///{target}/db.sqlite3 and MEDIA_ROOT={target}/media."
+            + "\nTo serve it, stop the site and either move db.sqlite3, media/ and "
+            "private-media/ into place, or set "
+            f"DATABASE_URL=sqlite:///{target}/db.sqlite3, MEDIA_ROOT={target}/media and "
+            f"PRIVATE_MEDIA_ROOT={target}/private-media."
         )
