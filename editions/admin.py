@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django_tasks_db.models import DBTaskResult
 
+from editorial.admin_forms import EDITOR_WIDGETS, EditorInlineMixin
 from reportsite.adminlists import SafeFilterAdmin
 
 from . import checks, conf
@@ -132,7 +133,9 @@ class EditionImportAdmin(SafeFilterAdmin):
         return response
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(EditorInlineMixin, admin.TabularInline):
+    """The edition's versions, read only (the shared tabular template names every header)."""
+
     model = EditionVersion
     fields = ["version_link", "status", "created_at", "published_at", "note"]
     readonly_fields = fields
@@ -215,6 +218,7 @@ class EditionVersionAdmin(SafeFilterAdmin):
 
 class ErratumInline(admin.StackedInline):
     model = Erratum
+    formfield_overrides = EDITOR_WIDGETS  # the date and the time inputs each have a label
     extra = 1
     fields = ["text", "created_at"]
 

@@ -21,7 +21,6 @@ def violations_on(page, axe):
     return [(v["id"], v["help"], [node["html"][:160] for node in v["nodes"][:3]]) for v in found]
 
 
-@pytest.mark.xfail(strict=False, reason='Known after the merge (2026-12-03): admin pages added by other branches (editions, translations, editorial) have axe violations for superuser and editor; to fix next.')
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_every_admin_page_a_role_opens_has_no_axe_violation(
     seeded, django_user_model, browser, live_server, role  # noqa: F811
