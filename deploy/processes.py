@@ -7,13 +7,16 @@ The one home of these helpers: deploy/topology.py, the tests (through tests/serv
 and the benchmarks in bench/ all use them. Deployment code never imports the test suite.
 """
 
+import atexit
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +38,23 @@ PROJECT_VARIABLES = {
     # Set by tests/conftest.py for Playwright; never in a deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
+
+# What `prepare` writes depends only on the code and on where the site keeps its data: a
+# site given any of these variables is prepared from scratch, every other one is a copy of
+# the first site this process prepared the same way (TemporarySite.prepare).
+STORE_VARIABLES = {
+    "DATABASE_URL", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "MEDIA_STORAGE", "STATIC_ROOT",
+    "EDITION_PRIVATE_ROOT", "PENDING_UPLOADS_DIR", "DJANGO_SETTINGS_MODULE",
+}
+# {(seed, static): folder of a prepared site} of this process.
+_prepared_sites = {}
+
+
+def _link_or_copy(source, destination):
+    try:
+        os.link(source, destination)
+    except OSError:  # another file system
+        shutil.copy2(source, destination)
 
 
 def free_port():
@@ -88,6 +108,7 @@ class TemporarySite:
         if "CACHE_URL" in os.environ:
             self.env["CACHE_URL"] = os.environ["CACHE_URL"]
         self.env.update({key: str(value) for key, value in variables.items()})
+        self.own_stores = bool(STORE_VARIABLES & set(variables))
 
     def manage(self, *arguments, check=True, timeout=120):
         result = subprocess.run(
@@ -105,11 +126,38 @@ class TemporarySite:
         return result
 
     def prepare(self, seed=True, static=True):
-        self.manage("migrate", "--noinput", "-v0")
+        """Migrate, load the seed content (`seed`) and collect the static files (`static`).
+
+        A process prepares one site of each kind for real, in a folder of its own, and
+        copies it into every later site of that kind (a third of a minute less each): the
+        database, media and private media as copies, the collected static files (which no
+        site changes) as hard links. Modes are kept (the database and the private store are
+        the owner's alone). Sites that name where their data lives prepare from scratch.
+        """
+        if self.own_stores or any(self.folder.iterdir()):
+            return self._prepare_here(self, seed, static)
+        kind = (seed, static)
+        template = _prepared_sites.get(kind)
+        if template is None or not template.is_dir():
+            folder = Path(tempfile.mkdtemp(prefix="reportsite-prepared-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            self._prepare_here(TemporarySite(folder), seed, static)
+            _prepared_sites[kind] = template = folder
+        for item in template.iterdir():
+            if item.name == "static":
+                shutil.copytree(item, self.folder / item.name, copy_function=_link_or_copy)
+            elif item.is_dir():
+                shutil.copytree(item, self.folder / item.name)
+            else:
+                shutil.copy2(item, self.folder / item.name)
+        return self
+
+    def _prepare_here(self, site, seed, static):
+        site.manage("migrate", "--noinput", "-v0")
         if seed:
-            self.manage("load_seed_content")
+            site.manage("load_seed_content")
         if static:
-            self.manage("collectstatic", "--noinput", "-v0")
+            site.manage("collectstatic", "--noinput", "-v0")
         return self
 
     @contextlib.contextmanager
