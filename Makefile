@@ -52,8 +52,8 @@ chromium:
 	    exit 1; \
 	  fi; }
 
-# Worker processes (pytest-xdist), each test file whole on one of them: "auto" is two (most
-# tests wait on Chromium or on servers they start, so two share a 2-core machine well), one
+# Worker processes (pytest-xdist), each test file whole on one of them: "auto" is three (most
+# tests wait on Chromium or on servers they start, so three share a 2-core machine well), one
 # process for the several-servers tests (tests/conftest.py); TEST_WORKERS=0 runs in one.
 TEST_WORKERS ?= auto
 

@@ -40,13 +40,14 @@ def redis_databases_of_this_worker(settings):
 
 
 def pytest_xdist_auto_num_workers(config):
-    """`make test` runs `-n auto`: two worker processes, but one process alone for the
-    several-servers tests (-m several_servers), each of which starts a whole topology and
-    measures it under load."""
+    """`make test` runs `-n auto`: three worker processes (most tests wait on Chromium or on
+    servers they start, so three keep a 2-core machine busy: the suite took 795 s with two,
+    648 s with three), but one process alone for the several-servers tests
+    (-m several_servers), each of which starts a whole topology and measures it under load."""
     selected = config.option.markexpr or ""
     if "several_servers" in selected and "not several_servers" not in selected:
         return 0
-    return 2
+    return 3
 
 
 def pytest_configure(config):
