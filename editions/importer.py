@@ -578,7 +578,8 @@ class Builder:
         if not self.storage.exists(name):
             name = self.storage.save(name, ContentFile(cleaned))
         spec = renditions.RenditionSpec(f"{self.files_prefix}figures", FIGURES.widths, FIGURES.fallback_width)
-        made, _counts = renditions.generate(_StoredFile(self.storage, name), spec)
+        # In the private store, like the figure itself: a draft's files are not public.
+        made, _counts = renditions.generate(_StoredFile(self.storage, name), spec, storage=self.storage)
         return name, width, height, made
 
     # saving ---------------------------------------------------------------------------

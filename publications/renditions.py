@@ -150,15 +150,16 @@ def _store(storage, folder, stem, width, image_format, data, counts):
     return name
 
 
-def generate(field_file, spec):
-    """Make (or find) the renditions of a stored image.
+def generate(field_file, spec, storage=None):
+    """Make (or find) the renditions of a stored image, in `storage`.
 
     Returns `(renditions, counts)`: the dict to store on the model, and how many files
     were written or already present.
     """
-    # Read from wherever the original is (editorial.files); renditions are made for
-    # what visitors may see, so they go straight to the public store.
-    storage = public_storage()
+    # Read from wherever the original is (editorial.files). By default renditions are of
+    # what visitors may see (a live item's cover), so they go to the public store; the
+    # figures of a draft edition pass their private store, and Publish copies them.
+    storage = storage or public_storage()
     stem = PurePath(field_file.name).stem[:60]
     counts = {"written": 0, "unchanged": 0}
     with field_file.storage.open(field_file.name, "rb") as stored, Image.open(stored) as opened:

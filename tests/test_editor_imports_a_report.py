@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.storage import default_storage
 
 from editions.actions import ActionRefused
 from editions.models import Edition, EditionVersion
@@ -115,3 +116,11 @@ def test_staff_preview_a_draft_and_visitors_cannot(client, tmp_path, make_public
     assert "no-store" in page["Cache-Control"] and page["X-Robots-Tag"] == "noindex"
     image = client.get(f"/preview/edition-media/{version.pk}/{figure.image}")
     assert image.status_code == 200 and "no-store" in image["Cache-Control"]
+    # The figure and every rendition of it are in the private store only, served to staff
+    # by the preview; none is in the public store before Publish.
+    names = [figure.image, figure.renditions["fallback"]["name"], *(r["name"] for r in figure.renditions["webp"])]
+    for name in names:
+        assert not default_storage.exists(name), name
+        assert client.get(f"/preview/edition-media/{version.pk}/{name}").status_code == 200, name
+    publish(version, publisher)
+    assert all(default_storage.exists(name) for name in names)
