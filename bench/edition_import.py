@@ -62,12 +62,12 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from editions.actions import PublishEditionVersion
+from editorial.actions import Publish
 from editions.models import EditionVersion
 from publications.models import SiteContent
 user = User.objects.create_superuser("bench", "bench@example.org", "bench-password-unused")
 version = EditionVersion.objects.latest("pk")
-PublishEditionVersion(user, version).execute()
+Publish(version, user).execute()
 SiteContent.load()
 longest = version.chapters.order_by("-word_count").first()
 path = "/publication/{slug}/read/" + longest.identifier + "/"
@@ -114,7 +114,7 @@ def main():
               f"{counts.tables} tables, {counts.footnotes} footnotes, {counts.references} references, "
               f"~{words} words (made in {time.monotonic() - started:.1f} s)")
 
-        site = TemporarySite(folder / "site", EDITION_PRIVATE_ROOT=folder / "private")
+        site = TemporarySite(folder / "site")
         site.prepare(seed=True, static=True)
         slug = "international-ai-safety-report-2025"
         # On a shared machine the wall time depends on what else runs: CPU time does not.

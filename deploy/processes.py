@@ -44,7 +44,7 @@ PROJECT_VARIABLES = {
 # the first site this process prepared the same way (TemporarySite.prepare).
 STORE_VARIABLES = {
     "DATABASE_URL", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "MEDIA_STORAGE", "STATIC_ROOT",
-    "EDITION_PRIVATE_ROOT", "PENDING_UPLOADS_DIR", "DJANGO_SETTINGS_MODULE",
+    "PENDING_UPLOADS_DIR", "DJANGO_SETTINGS_MODULE",
 }
 # {(seed, static): folder of a prepared site} of this process.
 _prepared_sites = {}

@@ -156,8 +156,6 @@ class Topology:
             # Plain HTTP on loopback; a real deployment terminates TLS in nginx.
             CONSENT_COOKIE_SECURE="false",
         )
-        # Drafts' figure files and uploaded sources: shared by the app servers and the worker.
-        self.env["EDITION_PRIVATE_ROOT"] = str(self.folder / "edition-drafts")
         self.env.update({key: str(value) for key, value in variables.items()})
 
     # -- the whole topology ---------------------------------------------------------------

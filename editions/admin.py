@@ -2,20 +2,22 @@
 their pre-publish checks, preview and Publish), figures' alt texts and captions, errata."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django_tasks_db.models import DBTaskResult
 
+from editorial.admin import DraftableAdmin
 from editorial.admin_forms import EDITOR_WIDGETS, EditorInlineMixin
+from editorial.files import private_storage
+from editorial.previews import staff_file_base
 from reportsite.adminlists import SafeFilterAdmin
 
 from . import checks, conf
-from .actions import ActionRefused, PublishEditionVersion, UnpublishEditionVersion
 from .models import Edition, EditionImport, EditionVersion, Erratum, Figure, Section, Table
 from .pandoc_source import SUPPORTED_EXTENSIONS
 from .tasks import fail_stale_imports, import_edition
@@ -98,7 +100,7 @@ class EditionImportAdmin(SafeFilterAdmin):
         obj.source_name = upload.name[:300]
         obj.source = ""
         obj.save()
-        obj.source = conf.private_storage().save(f"sources/{obj.pk}/{upload.name}", File(upload))
+        obj.source = private_storage().save(f"sources/{obj.pk}/{upload.name}", File(upload))
         obj.save(update_fields=["source"])
         import_edition.enqueue(obj.pk)
 
@@ -163,7 +165,10 @@ class EditionAdmin(SafeFilterAdmin):
 
 
 @admin.register(EditionVersion)
-class EditionVersionAdmin(SafeFilterAdmin):
+class EditionVersionAdmin(DraftableAdmin):
+    """A version's edit page is the editorial core's (Save draft, Preview, Share preview,
+    Publish, Unpublish, history), with the pre-publish checks above the buttons."""
+
     list_display = ["__str__", "status", "created_at", "published_at"]
     list_filter = ["status"]
     fields = ["edition", "number", "status", "title", "authors", "date_text", "source_name", "word_count", "created_at", "published_at", "note"]
@@ -181,39 +186,8 @@ class EditionVersionAdmin(SafeFilterAdmin):
                 **(extra_context or {}),
                 "problems": problems,
                 "blocking": [p for p in problems if p.blocking],
-                "preview_url": reverse("editions:preview", args=[version.pk]),
-                "can_publish": PublishEditionVersion.allowed(request.user) and not version.is_published,
-                "can_unpublish": PublishEditionVersion.allowed(request.user) and version.is_published,
-                "publish_url": reverse("admin:editions_editionversion_publish", args=[version.pk]),
-                "unpublish_url": reverse("admin:editions_editionversion_unpublish", args=[version.pk]),
             }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def get_urls(self):
-        return [
-            path("<int:pk>/publish/", self.admin_site.admin_view(self.publish_view), name="editions_editionversion_publish"),
-            path("<int:pk>/unpublish/", self.admin_site.admin_view(self.unpublish_view), name="editions_editionversion_unpublish"),
-            *super().get_urls(),
-        ]
-
-    def _act(self, request, pk, action_class, done):
-        version = get_object_or_404(EditionVersion, pk=pk)
-        change_url = reverse("admin:editions_editionversion_change", args=[pk])
-        if request.method != "POST":
-            return redirect(change_url)
-        try:
-            action_class(request.user, version).execute()
-        except ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, done.format(number=version.number))
-        return redirect(change_url)
-
-    def publish_view(self, request, pk):
-        return self._act(request, pk, PublishEditionVersion, "Version {number} is published: visitors read it now.")
-
-    def unpublish_view(self, request, pk):
-        return self._act(request, pk, UnpublishEditionVersion, "Version {number} is off the site.")
 
 
 class ErratumInline(admin.StackedInline):
@@ -253,7 +227,7 @@ class FigureAdmin(SafeFilterAdmin):
     def preview(self, obj):
         if not obj.image:
             return "—"
-        url = reverse("editions:preview-media", args=[obj.version_id, obj.image])
+        url = staff_file_base(obj.version) + obj.image
         return format_html('<img src="{}" alt="" width="320" class="admin-thumbnail">', url)
 
 

@@ -23,7 +23,17 @@ class EditionsConfig(AppConfig):
         register_sitemap("editions", EditionSitemap)
         register_publication_link(read_online_link)
 
+        from editorial import registry
+
+        from . import views
         from .models import Chapter, Edition, EditionVersion, Erratum, Figure, Section, Table
+
+        # A version is draftable content of the editorial core: its Publish, previews,
+        # share links and history; figures' and tables' data files follow its state.
+        registry.register(
+            EditionVersion, segment=views.PREVIEW_SEGMENT, preview=views.preview_version,
+            label="Report edition version", file_rows=(Figure, Table),
+        )
 
         # Publishing moves Edition.current_version; editors' fixes of alt texts, captions
         # and errata show at once.

@@ -2,8 +2,8 @@
 
 Blocking: a figure without alt text (people who cannot see it get nothing). Warnings:
 skipped heading levels, tables without header cells, internal links to nothing, images
-too small for the reading column. Publishing (editions.actions) is refused while a
-blocking item is open; alt texts and captions are fixed on the figure's admin page.
+too small for the reading column. Publishing (the editorial core's Publish, through
+EditionVersion.publication_blockers) is refused while a blocking item is open; alt texts and captions are fixed on the figure's admin page.
 """
 
 import re
@@ -33,7 +33,7 @@ def _figure_admin(figure):
 def run(version):
     """Every problem of the version, blocking ones first."""
     problems = []
-    preview = reverse("editions:preview", args=[version.pk])
+    preview = reverse("editorial:preview", args=["edition", version.pk])
     for figure in version.figures.select_related("chapter"):
         where = f"{figure.label}, chapter {figure.chapter.number} “{figure.chapter.title}”"
         if not figure.alt.strip():

@@ -23,10 +23,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, UnidentifiedImageError
 
+from editorial.files import private_storage
 from editorial.image_metadata import strip_metadata
 from publications import renditions
 
-from . import conf
 from .identifiers import Previous, Registry, normalised
 from .models import (
     Anchor,
@@ -100,7 +100,7 @@ def import_source(path, publication, language="en", *, note="", files_prefix, re
     """Import the source at `path` (a .docx, .md, .tex or .html file, or a .zip holding one
     and its images) as a new draft version of the publication's edition in `language`."""
     report = report or _report_nothing
-    storage = conf.private_storage()
+    storage = private_storage()
     work = Path(tempfile.mkdtemp(prefix="edition-import-"))
     try:
         source = _unpacked(Path(path), work)
@@ -115,10 +115,26 @@ def import_source(path, publication, language="en", *, note="", files_prefix, re
 
 
 def discard_files(files_prefix):
-    """Remove what a failed import stored (its folder in private storage)."""
-    root = conf.private_root() / files_prefix
-    if files_prefix and root.is_dir():
-        shutil.rmtree(root, ignore_errors=True)
+    """Remove what a failed import stored (its folder in the private store, local or S3)."""
+    if not files_prefix:
+        return
+    storage = private_storage()
+
+    def remove(folder):
+        try:
+            folders, names = storage.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for name in names:
+            storage.delete(f"{folder}/{name}")
+        for sub in folders:
+            remove(f"{folder}/{sub}")
+        try:
+            os.rmdir(storage.path(folder))  # a local store keeps empty folders
+        except (NotImplementedError, OSError):
+            pass
+
+    remove(files_prefix.rstrip("/"))
 
 
 def _unpacked(path, work):

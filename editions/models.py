@@ -2,10 +2,12 @@
 
 An import (editions.importer) turns the authors' source into a DRAFT `EditionVersion`:
 chapters, their sections (with their HTML rendered and sanitised once, at import), figures,
-tables, footnotes and references, each a row of its own. Nothing of it is visible until
-the version is published (editions.actions.PublishEditionVersion); the edition's current
-version is then what `/publication/<slug>/read/` shows, and every published version keeps
-its own address (`…/read/v2/…`).
+tables, footnotes and references, each a row of its own, the figures' files in the
+editorial core's private store. A version is draftable content of the editorial core
+(editorial.models.DraftStateMixin, registered in editions.apps): nothing of it is visible
+until the core's Publish action makes it live (refused while a pre-publish check blocks,
+editions.checks); the edition's current version is then what `/publication/<slug>/read/`
+shows, and every published version keeps its own address (`…/read/v2/…`).
 
 Every chapter, section, figure and table has a readable identifier that stays the same
 across versions (editions.identifiers); `Anchor` lists them per version so that one query
@@ -22,6 +24,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language_info
 
+from editorial.files import editorial_storage
+from editorial.models import DraftStateMixin
+from editorial.uploads import ContentAddressedPath
 from publications.models import Publication
 
 WORDS_PER_MINUTE = 230
@@ -69,7 +74,14 @@ class Edition(models.Model):
         return (self.versions.aggregate(models.Max("number"))["number__max"] or 0) + 1
 
 
-class EditionVersion(models.Model):
+class EditionVersion(DraftStateMixin):
+    """One import of an edition: a draft until published, then readable at its own address.
+
+    Its content is what the import made (chapters, sections, figures...); editors edit the
+    version's note, figures' alt texts and captions, and errata. The hooks below tell the
+    editorial core what publishing it means; the core's actions do the rest.
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -87,8 +99,8 @@ class EditionVersion(models.Model):
     date_text = models.CharField("date", max_length=100, blank=True)
     source_name = models.CharField(max_length=300, blank=True)
     word_count = models.PositiveIntegerField(default=0)
-    # Where this version's figure files are: private until published, then public media.
-    files_public = models.BooleanField(default=False, editable=False)
+
+    draft_field_names = ("note",)
 
     class Meta:
         constraints = [
@@ -110,6 +122,67 @@ class EditionVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("editions:home-version", args=[self.edition.publication.slug, self.number])
+
+    # --- What the editorial core asks (editorial.models.DraftStateMixin hooks) ----------
+
+    @property
+    def is_live(self):
+        return self.pk is not None and self.is_published
+
+    @property
+    def is_visible(self):
+        return self.is_published
+
+    @property
+    def lifecycle_text(self):
+        if not self.is_published:
+            return "Draft: visitors cannot read this version"
+        current = self.edition.current_version_id == self.pk
+        text = "Published, the version visitors read" if current else "Published, an earlier version"
+        return f"{text}, with unpublished changes" if self.has_unpublished_changes else text
+
+    def publication_blockers(self):
+        from . import checks
+
+        return [problem.message for problem in checks.run(self) if problem.blocking]
+
+    def prepare_publication(self, now):
+        self.status = self.Status.PUBLISHED
+        self.published_at = now
+
+    def prepare_unpublication(self):
+        self.status = self.Status.DRAFT
+
+    def after_publication(self):
+        self._move_current_version()
+
+    def after_unpublication(self):
+        self._move_current_version()
+
+    def after_recovery(self):
+        self._move_current_version()
+
+    def _move_current_version(self):
+        """The edition's current version is its newest published one (a derived value)."""
+        edition = Edition.objects.select_for_update().get(pk=self.edition_id)
+        edition.current_version = (
+            edition.versions.filter(status=self.Status.PUBLISHED).order_by("-number").first()
+        )
+        edition.save(update_fields=["current_version"])
+        self.edition = edition
+
+    def editorial_file_names(self, live=True, draft=True):
+        """The figures' images and renditions and the data files of figures and tables:
+        the import made them for this version alone (their names carry its import's folder)."""
+        names = super().editorial_file_names(live, draft)
+        for image, renditions, data_file in self.figures.values_list("image", "renditions", "data_file"):
+            names.update(filter(None, [image, data_file]))
+            names.update(rendition["name"] for rendition in (renditions or {}).get("webp", []))
+            fallback = (renditions or {}).get("fallback")
+            if fallback:
+                names.add(fallback["name"])
+        names.update(filter(None, self.tables.values_list("data_file", flat=True)))
+        return names
 
 
 class Chapter(models.Model):
@@ -221,7 +294,8 @@ class Figure(models.Model):
     height = models.PositiveIntegerField(default=0)
     renditions = models.JSONField(default=dict, blank=True)
     data_file = models.FileField(
-        upload_to="edition-data/", blank=True, validators=[DATA_FILE_TYPES],
+        upload_to=ContentAddressedPath("edition-data", "data_file"), blank=True, validators=[DATA_FILE_TYPES],
+        storage=editorial_storage,
         help_text="Optional CSV or XLSX with the figure's data, offered on its page.",
     )
 
@@ -233,6 +307,11 @@ class Figure(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.caption[:60]}"
+
+    @property
+    def public_file_stem(self):
+        """A data file's name starts with the element's identifier (editorial.uploads)."""
+        return self.identifier
 
 
 class Table(models.Model):
@@ -247,7 +326,8 @@ class Table(models.Model):
     body_html = models.TextField()
     has_header_cells = models.BooleanField(default=True)
     data_file = models.FileField(
-        upload_to="edition-data/", blank=True, validators=[DATA_FILE_TYPES],
+        upload_to=ContentAddressedPath("edition-data", "data_file"), blank=True, validators=[DATA_FILE_TYPES],
+        storage=editorial_storage,
         help_text="Optional CSV or XLSX with the table's data, offered on its page.",
     )
 
@@ -259,6 +339,11 @@ class Table(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.caption[:60]}"
+
+    @property
+    def public_file_stem(self):
+        """A data file's name starts with the element's identifier (editorial.uploads)."""
+        return self.identifier
 
 
 class Footnote(models.Model):

@@ -2,7 +2,7 @@
 
 A `Reading` is one version of an edition read at one address prefix: the current version
 (`/publication/<slug>/read/`), a published version (`…/read/v2/`) or a staff preview of a
-draft (`/preview/edition/<pk>/`). Sections were rendered at import; a page only fills in
+draft (`/preview/edition/<pk>/`, the editorial core's preview address). Sections were rendered at import; a page only fills in
 their addresses (`@@read@@`, `@@media@@`) and puts figure and table rows in their places.
 On a page in another language, a section missing from that language's edition is shown
 from the English one, marked `lang="en"`.
@@ -14,7 +14,6 @@ from html import escape
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -191,7 +190,3 @@ def find_removed(edition, identifier, before=None):
 
 def public_media_prefix():
     return default_storage.url("x")[:-1]
-
-
-def preview_media_prefix(version):
-    return reverse("editions:preview-media", args=[version.pk, "x"])[:-1]

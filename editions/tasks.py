@@ -9,18 +9,34 @@ version itself is written in one transaction at the very end, so neither leaves 
 """
 
 import logging
+import shutil
+import tempfile
 import traceback
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import PurePosixPath
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+
+from editorial.files import private_storage
 
 from . import conf
 from .importer import ImportFailure, discard_files, import_source
 from .models import EditionImport
 
 logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def local_copy(name):
+    """The uploaded source as a local file for pandoc (the private store may be S3)."""
+    suffix = PurePosixPath(name).suffix
+    with private_storage().open(name, "rb") as stored, tempfile.NamedTemporaryFile(suffix=suffix) as local:
+        shutil.copyfileobj(stored, local)
+        local.flush()
+        yield local.name
 
 
 def _record(import_pk, **fields):
@@ -39,11 +55,11 @@ def run_import(import_pk):
     def report(progress, stage):
         _record(import_pk, progress=min(int(progress), 99), stage=stage[:500], heartbeat_at=timezone.now())
 
-    source = conf.private_storage().path(job.source)
     try:
-        version = import_source(
-            source, job.publication, job.language, note=job.note, files_prefix=job.files_prefix, report=report,
-        )
+        with local_copy(job.source) as source:
+            version = import_source(
+                source, job.publication, job.language, note=job.note, files_prefix=job.files_prefix, report=report,
+            )
     except ImportFailure as error:
         discard_files(job.files_prefix)
         _record(import_pk, status=EditionImport.Status.FAILED, error=str(error), finished_at=timezone.now())

@@ -1,4 +1,5 @@
-"""Reading pages, in every language (mounted under i18n_patterns), and staff previews."""
+"""Reading pages, in every language (mounted under i18n_patterns), and the chapter pages of
+staff previews (a version's preview itself, /preview/edition/<pk>/, is the editorial core's)."""
 
 from django.urls import path
 
@@ -15,8 +16,6 @@ urlpatterns = [
     path("publication/<slug:slug>/read/v<int:number>/references/", views.references, name="references-version"),
     path("publication/<slug:slug>/read/v<int:number>/<str:identifier>/", views.element, name="element-version"),
     path("publication/<slug:slug>/read/<str:identifier>/", views.element, name="element"),
-    path("preview/edition/<int:pk>/", views.preview_home, name="preview"),
     path("preview/edition/<int:pk>/references/", views.preview_references, name="preview-references"),
     path("preview/edition/<int:pk>/<str:identifier>/", views.preview_element, name="preview-element"),
-    path("preview/edition-media/<int:pk>/<path:name>", views.preview_media, name="preview-media"),
 ]

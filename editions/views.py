@@ -1,25 +1,22 @@
 """Reading pages: the edition's home, chapters, figures, tables, references, versions and
 what changed; the same pages as a staff preview of a draft version (never cached)."""
 
-import mimetypes
-
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import F
-from django.http import FileResponse, Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
+from editorial.files import editorial_storage
+from editorial.previews import mark_as_preview, staff_file_base, staff_target
 from publications.models import SiteContent
-from publications.views import mark_as_preview
 from reportsite.pagecache import public_page
 
-from . import changes, conf
-from .actions import PublishEditionVersion
+from . import changes
 from .models import Anchor, Chapter, Edition, EditionVersion
-from .reading import Reading, find_removed, preview_media_prefix, public_media_prefix
+from .reading import Reading, find_removed, public_media_prefix
 
 
 def _read_url(slug, number=None):
@@ -211,51 +208,44 @@ def version_changes(request, slug, number):
     })
 
 
-# Staff previews of a draft version ------------------------------------------------------
+# Previews of a version (the editorial core's: editorial.previews) -------------------------
+
+PREVIEW_SEGMENT = "edition"
 
 
-def _preview_reading(request, pk):
-    version = get_object_or_404(EditionVersion.objects.select_related("edition__publication"), pk=pk)
-    if not PublishEditionVersion.can_preview(request.user, version):
-        raise Http404(gettext("No such version."))
-    media = public_media_prefix() if version.files_public else preview_media_prefix(version)
-    reading = Reading(version, reverse("editions:preview", args=[pk]), media, is_current=False, preview=True)
-    reading.extra["preview"] = {
-        "subject": f"Version {version.number} of {version.edition} ({version.get_status_display().lower()}): "
-        "visitors cannot see this preview.",
-        "edit_url": reverse("admin:editions_editionversion_change", args=[pk]),
-    }
+def preview_version(request, version, banner):
+    """The editorial core's preview of a version (registered in editions.apps): its contents
+    page, for staff at /preview/edition/<pk>/ and for reviewers through a share link. The
+    core decides who may see it; files are addressed as the core serves a preview's files."""
+    return render_home(request, _preview_reading(version, banner, media=editorial_storage().url("")))
+
+
+def _preview_reading(version, banner, media):
+    reading = Reading(
+        version, reverse("editorial:preview", args=[PREVIEW_SEGMENT, version.pk]), media,
+        is_current=False, preview=True,
+    )
+    reading.extra["preview"] = banner
     return reading
 
 
-@require_safe
-@staff_member_required
-def preview_home(request, pk):
-    return render_home(request, _preview_reading(request, pk))
+def _staff_reading(request, pk):
+    """A chapter, figure or table page of a staff preview (the core's rules: 404 to anyone
+    not staff, 403 without rights on versions)."""
+    _kind, version = staff_target(request, PREVIEW_SEGMENT, pk)
+    banner = {
+        "subject": f"Version {version.number} of {version.edition} ({version.lifecycle_text}). "
+        "Visitors do not see unpublished changes.",
+        "edit_url": reverse("admin:editions_editionversion_change", args=[pk]),
+    }
+    return _preview_reading(version.with_draft(), banner, media=staff_file_base(version))
 
 
 @require_safe
-@staff_member_required
 def preview_element(request, pk, identifier):
-    return render_element(request, _preview_reading(request, pk), identifier)
+    return mark_as_preview(render_element(request, _staff_reading(request, pk), identifier))
 
 
 @require_safe
-@staff_member_required
 def preview_references(request, pk):
-    return render_references(request, _preview_reading(request, pk))
-
-
-@require_safe
-@staff_member_required
-def preview_media(request, pk, name):
-    """A draft version's figure files, for staff only (they are not under MEDIA_ROOT)."""
-    version = get_object_or_404(EditionVersion, pk=pk)
-    if not PublishEditionVersion.can_preview(request.user, version) or ".." in name.split("/"):
-        raise Http404
-    storage = conf.private_storage()
-    if not name.startswith("imports/") or not storage.exists(name):
-        raise Http404
-    response = FileResponse(storage.open(name, "rb"), content_type=mimetypes.guess_type(name)[0])
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return mark_as_preview(render_references(request, _staff_reading(request, pk)))

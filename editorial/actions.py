@@ -32,6 +32,10 @@ def _labels(model, names):
     return ", ".join(labels)
 
 
+class Refused(Exception):
+    """The item cannot take this step now; the message says why, for the editor."""
+
+
 class Action:
     permission = "change"
 
@@ -116,12 +120,21 @@ class Publish(Action):
     add form), so that it is written once.
     """
 
-    permission = "change"
+    permission = "publish"
 
     def __init__(self, item, user=None, live=None):
         super().__init__(item, user)
         # The item as visitors saw it, when `item` is an edited copy (the admin's form).
         self.live = live
+
+    def check(self):
+        super().check()
+        blockers = self.item.with_draft().publication_blockers()
+        if blockers:
+            raise Refused(
+                f"Publishing is refused while {len(blockers)} blocking item(s) are open: "
+                + "; ".join(blockers[:5])
+            )
 
     def prepare(self):
         """Apply the draft and what publishing sets, without writing (the admin's form)."""
@@ -172,6 +185,8 @@ class Publish(Action):
 class Unpublish(Action):
     """Take the item off the site (its files leave the public store); its content stays."""
 
+    permission = "publish"
+
     def _execute(self):
         item = self.item
         live_files = item.editorial_file_names(live=True, draft=False)
@@ -179,6 +194,7 @@ class Unpublish(Action):
         item.save()
         if not item.public_files_wanted():
             files.withdraw_files(live_files)
+        item.after_unpublication()
         self.record("Unpublished: visitors no longer see it.")
         return item
 

@@ -15,8 +15,8 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import conflicts, files
-from .actions import DiscardDraft, Publish, SaveDraft
+from . import conflicts, files, registry
+from .actions import DiscardDraft, Publish, Refused, SaveDraft, Unpublish
 from .models import DraftRowMixin, PreviewLink, format_moment
 from .previews import staff_file_base, staff_preview_url
 
@@ -25,6 +25,7 @@ PREVIEW = "_preview"
 SHARE_PREVIEW = "_share_preview"
 PUBLISH = "_publish"
 DISCARD_DRAFT = "_discard_draft"
+UNPUBLISH = "_unpublish"
 REVOKE_LINK = "_revoke_preview_link"
 CONFIRM_PUBLISH = "_confirm_publish"
 
@@ -81,13 +82,19 @@ class DraftAdminMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and object_id and (
-            DISCARD_DRAFT in request.POST or REVOKE_LINK in request.POST
+            DISCARD_DRAFT in request.POST or REVOKE_LINK in request.POST or UNPUBLISH in request.POST
         ):
             obj = self.get_object(request, unquote(object_id))
             if obj is None or not self.has_change_permission(request, obj):
                 raise PermissionDenied
             live = self._stored(request, obj)
-            if DISCARD_DRAFT in request.POST:
+            if UNPUBLISH in request.POST:
+                if not live.is_live:
+                    messages.info(request, "Visitors do not see this item: nothing to take off the site.")
+                else:
+                    Unpublish(live, request.user).execute()
+                    messages.success(request, f"Taken off the site. Status: {live.lifecycle_text}.")
+            elif DISCARD_DRAFT in request.POST:
                 DiscardDraft(live, request.user).execute()
                 messages.success(request, "Draft discarded: the edit page shows the live version.")
             else:
@@ -118,11 +125,19 @@ class DraftAdminMixin:
         return conflicts.checked_form(form_class, request, self._publication_warnings)
 
     def _publication_warnings(self, request, form):
-        """Errors to show before publishing what the editor may not mean (e.g. an expiry
-        time that has passed), unless confirmed."""
-        if PUBLISH not in request.POST or request.POST.get(CONFIRM_PUBLISH):
+        """Errors to show before publishing: what refuses it (no right to publish, a
+        blocking problem), then what the editor may not mean (e.g. an expiry time that has
+        passed), unless confirmed."""
+        if PUBLISH not in request.POST:
             return []
         candidate = form.instance
+        try:
+            Publish(candidate, request.user).check()
+        except (PermissionDenied, Refused) as refusal:
+            request.editorial_publish_refused = True
+            return [(None, str(refusal))]
+        if request.POST.get(CONFIRM_PUBLISH):
+            return []
         return candidate.publication_warnings(form.cleaned_data) if hasattr(candidate, "publication_warnings") else []
 
     # Saving: one action per button
@@ -213,6 +228,10 @@ class DraftAdminMixin:
 
     # What the edit page shows about the item's state
 
+    def _may_publish(self, request):
+        kind = registry.kind_of(self.model)
+        return kind is None or request.user.has_perm(kind.permission("publish"))
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         live = self._stored(request, obj) if change and obj is not None and obj.pk else None
         context.update(
@@ -225,8 +244,12 @@ class DraftAdminMixin:
                 ]
                 if live
                 else [],
+                "draft_can_publish": self._may_publish(request),
+                # What refuses Publish now (editorial.models.DraftStateMixin.publication_blockers).
+                "draft_publish_blockers": live.with_draft().publication_blockers() if live else [],
                 "publish_needs_confirmation": bool(
                     request.method == "POST" and PUBLISH in request.POST
+                    and not getattr(request, "editorial_publish_refused", False)
                     and any(
                         message for message in getattr(request, "editorial_publication_warnings", [])
                     )

@@ -22,8 +22,12 @@ Hooks a model may override (all optional):
 - `prepare_publication(now)`: what publishing sets (e.g. status, go-live time).
 - `prepare_unpublication()`: what taking it off the site sets.
 - `after_draft_applied(live)`: fix derived values of a previewed copy.
-- `after_publication()` / `after_recovery()`: e.g. make image renditions.
+- `after_publication()` / `after_unpublication()` / `after_recovery()`: e.g. make image
+  renditions, or move a derived value (an edition's current version).
 - `public_files_wanted()`: whether its files belong in the public store now.
+- `publication_blockers()`: what must be fixed before it may go live (Publish refuses).
+- `editorial_file_names(live, draft)`: its files, when some live in rows of its own kind
+  (an edition version's figure images) rather than in its file fields.
 """
 
 import copy
@@ -116,6 +120,13 @@ class DraftStateMixin(models.Model):
 
     def after_publication(self):
         """Hook: after a publication is saved (e.g. make renditions after the commit)."""
+
+    def after_unpublication(self):
+        """Hook: after the item was taken off the site."""
+
+    def publication_blockers(self):
+        """Hook: messages saying what must be fixed before the item may go live."""
+        return []
 
     def after_recovery(self):
         """Hook: after a deleted item came back from its last revision."""

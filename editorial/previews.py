@@ -66,7 +66,7 @@ def _render(request, kind, target, banner, file_base):
         return kind.preview(request, target.with_draft(), banner)
 
 
-def _staff_target(request, kind_segment, pk):
+def staff_target(request, kind_segment, pk):
     """The item a staff member may preview, or Http404 / PermissionDenied."""
     user = request.user
     if not (user.is_active and user.is_staff):
@@ -82,7 +82,7 @@ def _staff_target(request, kind_segment, pk):
 @require_safe
 def staff_preview(request, kind, pk):
     """An editor's preview of an item's draft (or of the item, when it has none)."""
-    kind, target = _staff_target(request, kind, pk)
+    kind, target = staff_target(request, kind, pk)
     banner = {"subject": _subject(target, shared=False), "edit_url": edit_url(target)}
     return mark_as_preview(_render(request, kind, target, banner, staff_file_base(target)))
 
@@ -108,7 +108,7 @@ def _file(name):
 def staff_file(request, kind, pk, name):
     """A file of an item (its draft's, its live version's or an old revision's), for staff
     with rights on the item."""
-    kind, target = _staff_target(request, kind, pk)
+    kind, target = staff_target(request, kind, pk)
     if not _belongs(target, name, with_history=True):
         raise Http404(gettext("No such file."))
     return _file(name)

@@ -12,6 +12,10 @@ what each of its draftable models is::
         label="Publication",             # how the dashboard names it
     )
 
+Rows that belong to an item but are edited in place rather than drafted (an edition
+version's figures, whose alt texts editors fix) may carry files: list their models as
+`file_rows`, and a file saved on such a row follows the item's state like its own.
+
 The model itself mixes in `editorial.models.DraftStateMixin` (drafts, hooks); the system
 check `editorial.E001`-`E004` (editorial.checks) refuses a wrong combination.
 """
@@ -26,26 +30,34 @@ class Kind:
     segment: str
     preview: Callable
     label: str
+    file_rows: tuple = ()
 
     @property
     def opts(self):
         return self.model._meta
 
     def permission(self, action):
+        """The permission an action needs: "publish" is the model's own publish permission
+        when it declares one (Meta.permissions), else the right to change it."""
+        if action == "publish":
+            codename = f"publish_{self.opts.model_name}"
+            if codename not in {name for name, _label in self.opts.permissions}:
+                action = "change"
         return f"{self.opts.app_label}.{action}_{self.opts.model_name}"
 
 
 _kinds = {}
 
 
-def register(model, *, segment, preview, label=None):
+def register(model, *, segment, preview, label=None, file_rows=()):
     """Declare `model` (a DraftStateMixin subclass) as draftable content: its history is
     kept, its files follow its state and its share links die with it (editorial.signals)."""
     from . import history, signals
 
-    _kinds[model] = Kind(model, segment, preview, label or str(model._meta.verbose_name).capitalize())
+    label = label or str(model._meta.verbose_name).capitalize()
+    _kinds[model] = Kind(model, segment, preview, label, tuple(file_rows))
     history.register_model(model)
-    signals.connect(model)
+    signals.connect(model, file_rows)
     return model
 
 

@@ -2,10 +2,11 @@
 shell, fixture, import): its files follow its state (editorial.files), and a deleted
 item's share links die for good."""
 
+from django.db.models import FileField, ForeignKey
 from django.db.models.signals import post_delete, post_save
 
 from . import files
-from .models import DraftRowMixin, PreviewLink
+from .models import DraftRowMixin, DraftStateMixin, PreviewLink
 
 
 def _parent(row):
@@ -46,7 +47,23 @@ def row_deleted(sender, instance, **kwargs):
     files.withdraw_files(instance.file_names() - still_used)
 
 
-def connect(model):
+def file_row_saved(sender, instance, raw=False, **kwargs):
+    """A row edited in place (registry `file_rows`): its files follow its item's state."""
+    if raw:
+        return
+    parent = next(
+        (getattr(instance, field.name) for field in instance._meta.concrete_fields
+         if isinstance(field, ForeignKey) and issubclass(field.related_model, DraftStateMixin)),
+        None,
+    )
+    if parent is not None and parent.public_files_wanted():
+        files.publish_files(
+            {getattr(instance, field.attname).name or "" for field in instance._meta.concrete_fields
+             if isinstance(field, FileField)}
+        )
+
+
+def connect(model, file_rows=()):
     """The registered kind `model` (editorial.registry.register) follows these rules."""
     post_save.connect(item_saved, sender=model, dispatch_uid=f"editorial.saved.{model._meta.label}")
     post_delete.connect(item_deleted, sender=model, dispatch_uid=f"editorial.deleted.{model._meta.label}")
@@ -56,3 +73,5 @@ def connect(model):
         post_delete.connect(
             row_deleted, sender=row_model, dispatch_uid=f"editorial.rowdel.{row_model._meta.label}"
         )
+    for row_model in file_rows:
+        post_save.connect(file_row_saved, sender=row_model, dispatch_uid=f"editorial.filerow.{row_model._meta.label}")

@@ -224,7 +224,6 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # PAGE_CACHE_SECONDS=0 turns it off. With the local-memory cache each worker keeps its own
 # copies, and this file's time tells every worker on the machine that content changed.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
-EDITION_PRIVATE_ROOT = BASE_DIR / env.str("EDITION_PRIVATE_ROOT", default="var/edition-drafts")
 EDITION_IMPORT_STALE_SECONDS = env.int("EDITION_IMPORT_STALE_SECONDS", default=120)
 
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)

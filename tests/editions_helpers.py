@@ -5,9 +5,9 @@ import re
 
 import pypandoc
 
-from editions.actions import PublishEditionVersion
 from editions.importer import import_source
 from editions.sample_report import write_sample
+from editorial.actions import Publish
 
 
 def convert(markdown_path, extension):
@@ -41,7 +41,7 @@ def imported(path, publication, language="en", note=""):
 
 
 def publish(version, user):
-    return PublishEditionVersion(user, version).execute()
+    return Publish(version, user).execute()
 
 
 def import_small_edition(tmp_path):

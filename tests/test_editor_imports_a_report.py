@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 
-from editions.actions import ActionRefused
+from editorial.actions import Refused
 from editions.models import Edition, EditionVersion
 from tests.editions_helpers import imported, publish, sample
 
@@ -84,10 +84,11 @@ def test_a_figure_without_alt_text_blocks_publishing_until_fixed_in_the_admin(
     client.force_login(publisher)
     page = client.get(f"/admin/editions/editionversion/{version.pk}/change/")
     assert "Blocking:" in page.text and f"/admin/editions/figure/{figure.pk}/change/" in page.text
-    with pytest.raises(ActionRefused, match="has no alt text"):
+    with pytest.raises(Refused, match="has no alt text"):
         publish(version, publisher)
-    response = client.post(f"/admin/editions/editionversion/{version.pk}/publish/", follow=True)
-    assert "Publishing is refused" in response.text
+    # The edit page's Publish (the editorial core's) says why, and changes nothing.
+    response = client.post(f"/admin/editions/editionversion/{version.pk}/change/", {"note": "", "_publish": "Publish"})
+    assert response.status_code == 200 and "Publishing is refused" in response.text
     version.refresh_from_db()
     assert version.status == EditionVersion.Status.DRAFT
 
@@ -96,7 +97,8 @@ def test_a_figure_without_alt_text_blocks_publishing_until_fixed_in_the_admin(
         "source_note": "",
     })
     assert response.status_code == 302, response.content
-    response = client.post(f"/admin/editions/editionversion/{version.pk}/publish/", follow=True)
+    response = client.post(f"/admin/editions/editionversion/{version.pk}/change/", {"note": "", "_publish": "Publish"})
+    assert response.status_code == 302, response.content
     version.refresh_from_db()
     assert version.status == EditionVersion.Status.PUBLISHED
     assert Edition.objects.get().current_version == version
@@ -109,18 +111,26 @@ def test_staff_preview_a_draft_and_visitors_cannot(client, tmp_path, make_public
     path, _ = sample(tmp_path)
     version = imported(path, publication)
     figure = version.figures.first()
-    assert client.get(f"/preview/edition/{version.pk}/").status_code == 302  # to the login page
+    # The editorial core's preview rules: a plain 404 to visitors, naming no admin address.
+    for address in (f"/preview/edition/{version.pk}/", f"/preview/edition/{version.pk}/chapter-1/",
+                    f"/preview/edition/{version.pk}/files/{figure.image}"):
+        response = client.get(address)
+        assert response.status_code == 404 and "/admin/" not in response.text, address
     client.force_login(publisher)
-    page = client.get(f"/preview/edition/{version.pk}/chapter-1/")
-    assert page.status_code == 200
-    assert "no-store" in page["Cache-Control"] and page["X-Robots-Tag"] == "noindex"
-    image = client.get(f"/preview/edition-media/{version.pk}/{figure.image}")
+    for address in (f"/preview/edition/{version.pk}/", f"/preview/edition/{version.pk}/chapter-1/"):
+        page = client.get(address)
+        assert page.status_code == 200, address
+        assert "no-store" in page["Cache-Control"] and page["X-Robots-Tag"] == "noindex"
+    # The chapter's figures are addressed as the preview's own files.
+    fallback = figure.renditions["fallback"]["name"]
+    assert f'src="/preview/edition/{version.pk}/files/{fallback}"' in page.text
+    image = client.get(f"/preview/edition/{version.pk}/files/{figure.image}")
     assert image.status_code == 200 and "no-store" in image["Cache-Control"]
     # The figure and every rendition of it are in the private store only, served to staff
     # by the preview; none is in the public store before Publish.
     names = [figure.image, figure.renditions["fallback"]["name"], *(r["name"] for r in figure.renditions["webp"])]
     for name in names:
         assert not default_storage.exists(name), name
-        assert client.get(f"/preview/edition-media/{version.pk}/{name}").status_code == 200, name
+        assert client.get(f"/preview/edition/{version.pk}/files/{name}").status_code == 200, name
     publish(version, publisher)
     assert all(default_storage.exists(name) for name in names)

@@ -34,7 +34,7 @@ def wait_for(condition, seconds=120):
 
 
 def test_a_worker_runs_the_import_and_a_killed_one_leaves_nothing(tmp_path):
-    site = TemporarySite(tmp_path / "site", EDITION_PRIVATE_ROOT=tmp_path / "private", EDITION_IMPORT_STALE_SECONDS=2)
+    site = TemporarySite(tmp_path / "site", EDITION_IMPORT_STALE_SECONDS=2)
     site.prepare(seed=True, static=False)
     slug = query(site, "SELECT slug FROM publications_publication LIMIT 1")[0][0]
     # Markdown with images is uploaded as a .zip of the file and its images.
@@ -62,7 +62,7 @@ def test_a_worker_runs_the_import_and_a_killed_one_leaves_nothing(tmp_path):
     running = query(site, "SELECT id, stage FROM editions_editionimport WHERE status='running'")
     assert len(running) == 1
     import_id = running[0][0]
-    assert (tmp_path / "private" / "imports" / str(import_id)).is_dir()
+    assert (site.folder / "private-media" / "imports" / str(import_id)).is_dir()
 
     time.sleep(2.5)
     # The next import (or the admin's import page) finds the dead one.
@@ -79,4 +79,4 @@ def test_a_worker_runs_the_import_and_a_killed_one_leaves_nothing(tmp_path):
     assert query(site, "SELECT count(*) FROM editions_editionversion")[0][0] == versions_before + 1
     assert query(site, "SELECT count(*) FROM editions_chapter")[0][0] == 2 * chapters_before
     assert query(site, f"SELECT version_id FROM editions_editionimport WHERE id={import_id}") == [(None,)]
-    assert not (tmp_path / "private" / "imports" / str(import_id)).exists()
+    assert not (site.folder / "private-media" / "imports" / str(import_id)).exists()

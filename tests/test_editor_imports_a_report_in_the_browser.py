@@ -53,7 +53,8 @@ def test_upload_progress_fix_and_publish(live_server, page, editor, tmp_path):
     axe_clean(page)  # (while it runs, the page reloads itself every 3 s: the same markup)
     page.get_by_role("link", name="version 1").click()
     axe_clean(page)
-    assert page.get_by_role("button", name="Publish this version").is_disabled()
+    assert page.get_by_role("button", name="Publish", exact=True).is_disabled()
+    expect(page.locator("#draft-publish-blockers")).to_contain_text("has no alt text")
     assert page.request.get(live_server.url + f"/publication/{SLUG}/read/").status == 404
 
     page.get_by_role("link", name="Fix it").first.click()
@@ -62,8 +63,8 @@ def test_upload_progress_fix_and_publish(live_server, page, editor, tmp_path):
     page.go_back()
     page.go_back()
     page.reload()
-    page.get_by_role("button", name="Publish this version").click()
-    expect(page.locator(".messagelist")).to_contain_text("is published")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Published. Status: Published, the version visitors read")
     axe_clean(page)
 
     visitor = page.context.browser.new_context().new_page()

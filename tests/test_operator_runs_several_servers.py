@@ -144,8 +144,8 @@ def test_an_edition_imported_by_the_worker_is_served_by_both_with_figures_in_the
     assert set(topology.bucket_objects()) == before
     assert fetch(topology.url(f"/publication/{SEEDED_SLUG}/read/"))[0] == 404
     topology.manage("shell", "-c", (
-        "from editions.actions import PublishEditionVersion; from editions.models import EditionVersion; "
-        "PublishEditionVersion(None, EditionVersion.objects.latest('pk')).execute(operator=True)"
+        "from editorial.actions import Publish; from editions.models import EditionVersion; "
+        "Publish(EditionVersion.objects.latest('pk')).execute()"
     ))
     added = set(topology.bucket_objects()) - before
     # Published figures are public media: under the bucket's published/ prefix (editorial storage).

@@ -5,9 +5,9 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from editions import conf
 from editions.models import EditionImport
 from editions.tasks import import_edition, run_import
+from editorial.files import private_storage
 from publications.models import Publication
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"No file at {path}.")
         job = EditionImport.objects.create(publication=publication, language=language, note=note, source_name=path.name)
         with path.open("rb") as handle:
-            job.source = conf.private_storage().save(f"sources/{job.pk}/{path.name}", File(handle, name=path.name))
+            job.source = private_storage().save(f"sources/{job.pk}/{path.name}", File(handle, name=path.name))
         job.save(update_fields=["source"])
         if now:
             status = run_import(job.pk)

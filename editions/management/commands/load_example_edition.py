@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from editions.actions import PublishEditionVersion
 from editions.importer import ImportFailure, import_source
 from editions.sample_report import write_sample
+from editorial.actions import Publish
 from publications.models import Publication
 
 
@@ -36,5 +36,5 @@ class Command(BaseCommand):
         edition = version.edition
         edition.example = True
         edition.save(update_fields=["example"])
-        PublishEditionVersion(None, version).execute(operator=True)
+        Publish(version).execute()
         self.stdout.write(f"Example edition published at /publication/{target.slug}/read/ (marked as an example).")
