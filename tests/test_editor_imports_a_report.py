@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 
-from editorial.actions import Refused
 from editions.models import Edition, EditionVersion
+from editorial.actions import Refused
 from tests.editions_helpers import imported, publish, sample
 
 pytestmark = pytest.mark.django_db
