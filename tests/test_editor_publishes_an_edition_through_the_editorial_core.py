@@ -2,8 +2,11 @@
 and Unpublish (one write, one revision, the right to publish checked), the same edit page,
 previews and share links, and its files (figures, data files) follow its state."""
 
+import io
 import re
+import zipfile
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -147,3 +150,34 @@ def test_a_reviewer_reads_a_shared_preview_of_a_draft_version_until_it_is_revoke
     assert version.chapters.get().title in page.text
     client.post(change_url(version), {"_revoke_preview_link": link_id})
     assert reviewer.get(link).status_code == 410
+
+
+def test_a_spreadsheet_data_file_loses_who_made_it_and_keeps_its_data(client, version, editor):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["year", "compute"])
+    workbook.active.append([2024, 1.5])
+    workbook.properties.creator = "Jane Author"
+    workbook.properties.lastModifiedBy = "C:/Users/jane.author"
+    workbook.properties.title = "Internal draft, do not share"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        assert b"Jane Author" in package.read("docProps/core.xml")
+
+    logged_in(client, editor)
+    figure = version.figures.get()
+    response = client.post(f"/admin/editions/figure/{figure.pk}/change/", {
+        "alt": figure.alt, "caption": figure.caption, "long_description": "", "source_note": "",
+        "data_file": SimpleUploadedFile("data.xlsx", buffer.getvalue()),
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    figure.refresh_from_db()
+    Publish(version, editor).execute()
+    client.logout()
+    stored = client.get(f"/media/{figure.data_file.name}")
+    assert stored.status_code == 200
+    data = b"".join(stored.streaming_content) if stored.streaming else stored.content
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        properties = package.read("docProps/core.xml")
+        assert b"Jane" not in properties and b"jane" not in properties and b"Internal draft" not in properties
+    assert list(openpyxl.load_workbook(io.BytesIO(data)).active.values) == [("year", "compute"), (2024, 1.5)]
