@@ -1,7 +1,7 @@
 """The search page, /search/?q=… in every language.
 
 Page cache: the page is a `public_page` that declares the parameters it reads, but only
-the empty search page (no query) is stored; a page of results is marked `private` and
+the bare search page (no parameter at all) is stored; a page of results is marked `private` and
 never stored, so made-up queries cannot fill the cache (and each costs one cache miss
 and one query of the index, nothing more).
 """
@@ -93,7 +93,8 @@ def results(request):
         "page_language": language,
     }
     response = render(request, "search/results.html", context)
-    if text:
-        # Results are never stored in the page cache (see the module's docstring).
+    if request.GET:
+        # Only the bare search page is stored (see the module's docstring): any parameter,
+        # even one that comes to nothing (`q=%20`, `page=1`), would be a new entry.
         response["Cache-Control"] = "private, no-cache"
     return response

@@ -180,3 +180,16 @@ def test_any_query_string_never_adds_a_cache_entry_beyond_the_real_pages(
     for url in public_addresses:
         Client().get(f"{url}?{query}")
     assert stored_page_keys() <= real_pages_stored, f"?{query}"
+
+
+def test_a_search_that_comes_to_nothing_adds_no_cache_entry(public_addresses):
+    """Blanks, NUL, `page=1`: each is the bare search page to the eye, and was a new cache
+    entry (the Hypothesis walk above met it now and then, on PostgreSQL and Redis)."""
+    from tests.test_visitor_spells_an_address_another_way import stored_page_keys
+
+    assert Client().get("/search/")["X-Page-Cache"] == "miss"
+    stored = stored_page_keys()
+    for query in ("q=%20", "q=%20%20", "q=%09", "q=%C2%A0", "q=%00", "page=1", "q=%20&page=1"):
+        response = Client().get(f"/search/?{query}")
+        assert response.status_code < 500, query
+        assert stored_page_keys() == stored, query
