@@ -176,7 +176,13 @@ class EditionVersionAdmin(DraftableAdmin):
     change_form_template = "admin/editions/editionversion/change_form.html"
 
     def has_add_permission(self, request):
-        return False
+        return False  # versions come from imports (and so are never "recovered": no add right)
+
+    def has_delete_permission(self, request, obj=None):
+        """Only a version never published may be deleted (a discarded import), one at a
+        time: a published one has addresses people cite (…/read/vN/), and its chapters
+        are not in its revisions, so a deletion could not be undone."""
+        return obj is not None and obj.published_at is None and super().has_delete_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)

@@ -181,3 +181,16 @@ def test_a_spreadsheet_data_file_loses_who_made_it_and_keeps_its_data(client, ve
         properties = package.read("docProps/core.xml")
         assert b"Jane" not in properties and b"jane" not in properties and b"Internal draft" not in properties
     assert list(openpyxl.load_workbook(io.BytesIO(data)).active.values) == [("year", "compute"), (2024, 1.5)]
+
+
+def test_a_published_version_cannot_be_deleted_a_discarded_import_can(client, version, editor):
+    logged_in(client, editor)
+    delete_url = f"/admin/editions/editionversion/{version.pk}/delete/"
+    assert "deletelink" in client.get(change_url(version)).text
+    Publish(version, editor).execute()
+    assert "deletelink" not in client.get(change_url(version)).text
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    # Nor in bulk from the list.
+    client.post("/admin/editions/editionversion/", {"action": "delete_selected", "_selected_action": [version.pk], "post": "yes"})
+    assert EditionVersion.objects.filter(pk=version.pk).exists()
+    assert client.get("/publication/report/read/chapter-1/").status_code == 200
