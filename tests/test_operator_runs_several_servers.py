@@ -140,16 +140,22 @@ def test_an_edition_imported_by_the_worker_is_served_by_both_with_figures_in_the
 
     wait_until(lambda: status() in ("done", "failed"), seconds=180)
     assert status() == "done"
-    # A draft's figures stay in the private folder: nothing in the bucket, no page.
-    assert set(topology.bucket_objects()) == before
+    # A draft's source and figures are in the private store, the bucket's drafts/ prefix,
+    # which the bucket itself refuses to anonymous readers; no page shows them.
+    drafts = set(topology.bucket_objects()) - before
+    assert any(key.startswith("drafts/sources/") for key in drafts), drafts
+    assert any(key.startswith("drafts/imports/") and "/figures/" in key for key in drafts), drafts
+    assert all(key.startswith("drafts/") for key in drafts), drafts
+    for key in sorted(drafts)[:3]:
+        assert fetch(f"{topology.env['AWS_S3_ENDPOINT_URL']}/{BUCKET}/{key}")[0] == 403, key
     assert fetch(topology.url(f"/publication/{SEEDED_SLUG}/read/"))[0] == 404
     topology.manage("shell", "-c", (
         "from editorial.actions import Publish; from editions.models import EditionVersion; "
         "Publish(EditionVersion.objects.latest('pk')).execute()"
     ))
-    added = set(topology.bucket_objects()) - before
-    # Published figures are public media: under the bucket's published/ prefix (editorial storage).
-    assert any(key.startswith(("imports/", "published/imports/")) for key in added), added
+    added = set(topology.bucket_objects()) - before - drafts
+    # Published figures are public media: copied under the bucket's published/ prefix.
+    assert added and all(key.startswith("published/imports/") for key in added), added
     for base in (topology.app_url(0), topology.app_url(1), topology.url()):
         status_code, _, html = fetch(base + f"/publication/{SEEDED_SLUG}/read/chapter-1/")
         assert status_code == 200
