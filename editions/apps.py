@@ -18,6 +18,10 @@ class EditionsConfig(AppConfig):
 
         from publications.views import register_publication_link
 
+        from . import search
+
+        search.connect()
+
         from .discovery import EditionSitemap, read_online_link
 
         register_sitemap("editions", EditionSitemap)

@@ -3,6 +3,7 @@
 The hooks an app calls (see search.registry):
     item_published(kind_name, item)    the item is public now, or changed while public
     item_unpublished(kind_name, item)  the item is no longer public (or deleted)
+    items_replaced(kind_name, prefix, items)  a group of items replaced as a whole
 Both run after the surrounding transaction commits, so a rolled-back publish leaves the
 index alone. `rebuild()` (manage.py rebuild_search_index) indexes everything afresh.
 """
@@ -25,6 +26,20 @@ def item_unpublished(kind_name, item):
     kind = registry.kind(kind_name)
     key = kind.key(item)
     transaction.on_commit(lambda: remove_key(kind_name, key))
+
+
+def items_replaced(kind_name, key_prefix, items):
+    """Every entry whose key starts with `key_prefix` is replaced by `items`' (after the
+    commit): for a group of items that changes as a whole, e.g. an edition's sections when
+    another version becomes the one visitors read."""
+
+    def replace():
+        kind = registry.kind(kind_name)
+        with transaction.atomic():
+            SearchEntry.objects.filter(kind=kind_name, key__startswith=key_prefix).delete()
+            write(kind, items)
+
+    transaction.on_commit(replace)
 
 
 def remove_key(kind_name, key):

@@ -194,3 +194,42 @@ def test_a_published_version_cannot_be_deleted_a_discarded_import_can(client, ve
     client.post("/admin/editions/editionversion/", {"action": "delete_selected", "_selected_action": [version.pk], "post": "yes"})
     assert EditionVersion.objects.filter(pk=version.pk).exists()
     assert client.get("/publication/report/read/chapter-1/").status_code == 200
+
+
+def test_a_versions_sections_are_found_only_while_it_is_the_one_visitors_read(client, tmp_path, make_publication, editor):
+    from django.test import TestCase
+
+    path, _ = sample(tmp_path, chapters=1, sections=2, figures=1, tables=1, references=2)
+    text = path.read_text()
+    path.write_text(text.replace("{#sec-1-2}\n\n", "{#sec-1-2}\n\nThe quokkanomics of compute.\n\n", 1))
+    publication = make_publication(slug="report")
+
+    def found(query="quokkanomics", prefix=""):
+        html = client.get(f"{prefix}/search/", {"q": query}).content.decode()
+        return re.findall(r'<h3 class="search-result__title"><a href="([^"]*)"', html)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        draft = imported(path, publication)
+    assert found() == []  # a draft's words are not found
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Publish(draft, editor).execute()
+    assert found() == ["/publication/report/read/chapter-1/#sec-1-2"]
+    # The kind filter knows report sections.
+    assert found(prefix="") == found() and "Report sections" in client.get("/search/", {"q": "quokkanomics"}).text
+
+    # Version 2 without the word: it is no longer found; the new text is.
+    path.write_text(text.replace("{#sec-1-2}\n\n", "{#sec-1-2}\n\nThe wallabynomics of compute.\n\n", 1))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        second = imported(path, publication)
+    assert found() == ["/publication/report/read/chapter-1/#sec-1-2"]  # still version 1 until Publish
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Publish(second, editor).execute()
+    assert found() == [] and found("wallabynomics") == ["/publication/report/read/chapter-1/#sec-1-2"]
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Unpublish(EditionVersion.objects.get(pk=second.pk), editor).execute()
+    assert found("wallabynomics") == [] and len(found()) == 1  # version 1 is current again
+    # Unpublishing the publication takes its report's sections out of search.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Unpublish(publication, editor).execute()
+    assert found() == []
