@@ -82,7 +82,8 @@ def _edition_deleted(sender, instance, **kwargs):
 def _publication_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and set(update_fields) <= set(sender.pagecache_ignored_fields)):
         return  # a draft saved: nothing visitors see changed
-    for edition in Edition.objects.filter(publication=instance).select_related("publication"):
+    for edition in Edition.objects.filter(publication=instance):
+        edition.publication = instance  # as saved: not read again
         edition_changed(edition)
 
 
