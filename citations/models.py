@@ -125,6 +125,11 @@ class Citable:
         """The editors' own citation text, which replaces the generated one, or ""."""
         return ""
 
+    def citation_downloads(self):
+        """(URL name, kwargs without `suffix`) of the item's downloads (citations.views), for
+        `{% cite_panel item %}`; None when it offers none."""
+        return None
+
     def csl_item(self):
         from .formats import csl_item
 

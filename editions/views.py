@@ -11,10 +11,11 @@ from django.views.decorators.http import require_safe
 
 from editorial.files import editorial_storage
 from editorial.previews import mark_as_preview, staff_file_base, staff_target
+from publications.discovery import report_data
 from publications.models import SiteContent
 from reportsite.pagecache import public_page
 
-from . import changes
+from . import changes, citing
 from .models import Anchor, Chapter, Edition, EditionVersion
 from .reading import Reading, find_removed, public_media_prefix
 
@@ -78,7 +79,9 @@ def versioned_reading(slug, number):
         if version is not None:
             version.edition = edition
             is_current = version.pk == edition.current_version_id
-            return Reading(version, _read_url(slug, number), public_media_prefix(), is_current=is_current)
+            reading = Reading(version, _read_url(slug, number), public_media_prefix(), is_current=is_current)
+            reading.extra["address_version"] = number
+            return reading
     raise Http404(gettext("No such version."))
 
 
@@ -88,8 +91,14 @@ def _reading(slug, number):
 
 def _render(request, template, reading, context):
     edition = reading.edition
+    site = SiteContent.load()
+    if reading.preview:
+        context.pop("citable", None)  # a draft is not cited: no meta tags, no Cite panel
+    elif isinstance(context.get("citable"), citing.ReportPart):
+        context["citable"].publisher = site.site_name
+        context["structured_data"] = context["citable"].structured_data()
     context.update(
-        site=SiteContent.load(),
+        site=site,
         reading=reading,
         edition=edition,
         version=reading.version,
@@ -109,9 +118,13 @@ def render_home(request, reading):
         e for e in Edition.objects.filter(publication=reading.edition.publication, current_version__isnull=False)
         if e.language != get_language()
     ] if not reading.preview else []
+    publication = reading.edition.publication
+    documents = list(publication.live_documents()) if not reading.preview else []
     return _render(request, "editions/edition_home.html", reading, {
+        "citable": publication,
+        "structured_data": None if reading.preview else report_data(publication, SiteContent.load(), documents),
         "toc": toc,
-        "documents": list(reading.edition.publication.live_documents()) if not reading.preview else [],
+        "documents": documents,
         "other_languages": other_languages,
     })
 
@@ -122,7 +135,11 @@ def render_element(request, reading, identifier):
     chapter = next((c for c in chapters if c.identifier == identifier), None)
     if chapter is not None:
         context = reading.chapter_page(chapter, chapters)
-        return _render(request, "editions/chapter.html", reading, {**context, "chapters": chapters})
+        translated = context["heading"] is not chapter
+        language = (reading.translation if translated else reading.version).edition.language
+        return _render(request, "editions/chapter.html", reading, {
+            **context, "chapters": chapters, "citable": citing.part(reading, "chapter", context["heading"], language),
+        })
     anchor = reading.anchor(identifier)
     if anchor is None:
         return _missing(request, reading, identifier)
@@ -137,10 +154,12 @@ def render_element(request, reading, identifier):
         figure = reading.version.figures.select_related("section").get(identifier=identifier)
         return _render(request, "editions/figure.html", reading, {
             "figure": figure, "chapter": chapter, "figure_html": reading.figure_html(figure),
+            "citable": citing.part(reading, "figure", figure, reading.edition.language),
         })
     table = reading.version.tables.select_related("section").get(identifier=identifier)
     return _render(request, "editions/table.html", reading, {
         "table": table, "chapter": chapter, "table_html": reading.table_html(table),
+        "citable": citing.part(reading, "table", table, reading.edition.language),
     })
 
 
@@ -184,6 +203,26 @@ def element(request, slug, identifier, number=None):
 @public_page
 def references(request, slug, number=None):
     return render_references(request, _reading(slug, number))
+
+
+def visible_part(request, slug, identifier, number=None):
+    """The citable part at this address, as its page shows it (citations.views.download)."""
+    found = citing.part_named(_reading(slug, number), identifier)
+    if found is None:
+        raise Http404(gettext("Nothing to cite at this address."))
+    return found
+
+
+@public_page
+def cite(request, slug, identifier, number=None):
+    """How to cite one part (a section has no page of its own: its chapter links here)."""
+    reading = _reading(slug, number)
+    found = citing.part_named(reading, identifier)
+    if found is None:
+        raise Http404(gettext("Nothing to cite at this address."))
+    response = _render(request, "editions/cite.html", reading, {"part": found, "citable": found})
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @public_page

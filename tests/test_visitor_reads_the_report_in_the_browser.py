@@ -38,6 +38,7 @@ def test_reading_pages_pass_axe_with_and_without_the_banner(live_server, page, r
     page.set_viewport_size(viewport)
     paths = ["/publication/report/read/", "/publication/report/read/chapter-1/",
              "/publication/report/read/fig-1/", "/publication/report/read/tbl-1/",
+             "/publication/report/read/sec-1-1/cite/",
              # Right to left, the English text marked as such.
              "/ar/publication/report/read/chapter-1/"]
     for path in paths:
@@ -128,7 +129,8 @@ def test_footnotes_go_there_and_back(live_server, page, report):
 def test_a_printed_chapter_has_no_navigation_and_starts_on_a_new_page(live_server, page, report):
     page.goto(live_server.url + "/publication/report/read/chapter-1/")
     page.emulate_media(media="print")
-    for selector in (".site-header", ".reader-contents", ".reader-pager", ".site-footer"):
+    for selector in (".site-header", ".reader-contents", ".reader-pager", ".site-footer", ".reader-cite",
+                     ".reader-section__cite"):
         assert page.evaluate(f"getComputedStyle(document.querySelector({selector!r})).display") == "none", selector
     assert page.evaluate("getComputedStyle(document.querySelector('.reader-chapter')).breakBefore") == "page"
     assert page.pdf()[:4] == b"%PDF"
