@@ -47,7 +47,15 @@ from .pandoc_source import (
     read_tree,
     text_key,
 )
-from .writer import Writer, attr_classes, attr_id, attr_values, clean_identifier, sanitise
+from .writer import (
+    Writer,
+    attr_classes,
+    attr_id,
+    attr_values,
+    clean_identifier,
+    sanitise,
+    sanitise_table_rows,
+)
 
 # The reading column is 46rem (736 CSS pixels): 640 for phones, 1280 for wide and
 # high-density screens; the JPEG/PNG fallback (browsers without WebP) at 640.
@@ -649,7 +657,7 @@ class Builder:
                 Table(
                     version=version, chapter=by_chapter[r["chapter"].identifier],
                     section=by_section[r["section"].identifier], identifier=r["identifier"], label=r["label"],
-                    order=i, caption=r["caption"], body_html=sanitise(r["body_html"]),
+                    order=i, caption=r["caption"], body_html=sanitise_table_rows(r["body_html"]),
                     has_header_cells=r["has_header_cells"],
                 )
                 for i, r in enumerate(self.table_rows)

@@ -1,5 +1,7 @@
 """What of the web edition search finds (search.registry): the sections of each edition's
-current version, in the edition's language, each leading to its place in its chapter.
+current version, in the edition's language, each leading to its place in its chapter; and
+its figures and tables (label, caption, alt text, description, source; a table's cells),
+each leading to its own page.
 
 Only what visitors can read is indexed: the current version of an edition whose
 publication is published (found only while it is visible, with the publication's go-live
@@ -11,12 +13,42 @@ and whenever its publication is saved outside a draft (published, unpublished, e
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy, override
 
 from publications.models import Publication
 from search import index, registry
 
-from .models import Edition, Section
+from .models import Edition, Figure, Section, Table
+
+
+def _current(model):
+    """The rows of `model` in the current versions of published publications' editions."""
+    return model.objects.filter(
+        version__edition__current_version=F("version"),
+        version__edition__publication__status=Publication.Status.PUBLISHED,
+    ).select_related("chapter", "version__edition__publication")
+
+
+def _document(row, url, title, body):
+    edition = row.version.edition
+    publication = edition.publication
+    return registry.Document(
+        language=edition.language,
+        title=title,
+        body=body,
+        url=url,
+        year=publication.publication_date.year,
+        context=f"{publication.title} · {row.chapter}",
+        visible_from=publication.publish_at,
+        visible_until=publication.expire_at,
+    )
+
+
+def _element_url(row, identifier):
+    edition = row.version.edition
+    with override(edition.language):
+        return reverse("editions:element", args=[edition.publication.slug, identifier])
 
 
 class SectionSearch(registry.SearchKind):
@@ -25,49 +57,64 @@ class SectionSearch(registry.SearchKind):
     order = 20
 
     def live_items(self):
-        return (
-            Section.objects.filter(
-                version__edition__current_version=F("version"),
-                version__edition__publication__status=Publication.Status.PUBLISHED,
-            )
-            .select_related("chapter", "version__edition__publication")
-            .iterator()
-        )
+        return _current(Section).iterator()
 
     def key(self, section):
         # The edition and the section's identifier: stable across versions.
         return f"{section.version.edition_id}:{section.identifier}"
 
     def documents(self, section):
-        edition = section.version.edition
-        publication = edition.publication
         chapter = section.chapter
-        heading = str(section) if section.title else str(chapter)
-        with override(edition.language):
-            url = reverse("editions:element", args=[publication.slug, chapter.identifier])
+        url = _element_url(section, chapter.identifier)
         if section.level > 1:
             url = f"{url}#{section.identifier}"
-        yield registry.Document(
-            language=edition.language,
-            title=heading,
-            body=section.text,
-            url=url,
-            year=publication.publication_date.year,
-            context=f"{publication.title} · {chapter}",
-            visible_from=publication.publish_at,
-            visible_until=publication.expire_at,
-        )
+        yield _document(section, url, str(section) if section.title else str(chapter), section.text)
+
+    def of_version(self, version_id):
+        return list(Section.objects.filter(version_id=version_id).select_related(
+            "chapter", "version__edition__publication"))
+
+
+class FigureSearch(registry.SearchKind):
+    """Figures and tables, each found by its label, caption and what describes it."""
+
+    name = "figure"
+    label = gettext_lazy("Figures and tables")
+    order = 25
+
+    def live_items(self):
+        yield from _current(Figure).iterator()
+        yield from _current(Table).iterator()
+
+    def key(self, element):
+        return f"{element.version.edition_id}:{element.identifier}"
+
+    def documents(self, element):
+        if isinstance(element, Figure):
+            words = [element.caption, element.alt, element.long_description, element.source_note]
+        else:
+            words = [element.caption, strip_tags(element.body_html.replace("<", " <"))]
+        title = f"{element.label}: {element.caption}" if element.caption else element.label
+        body = " ".join(" ".join(words).split())
+        yield _document(element, _element_url(element, element.identifier), title, body)
+
+    def of_version(self, version_id):
+        related = ("chapter", "version__edition__publication")
+        return [
+            *Figure.objects.filter(version_id=version_id).select_related(*related),
+            *Table.objects.filter(version_id=version_id).select_related(*related),
+        ]
+
+
+KINDS = (SectionSearch(), FigureSearch())
 
 
 def edition_changed(edition):
-    """Replace the edition's entries with its current version's sections (after commit)."""
-    sections = []
-    if edition.current_version_id and edition.publication.status == Publication.Status.PUBLISHED:
-        sections = list(
-            Section.objects.filter(version_id=edition.current_version_id)
-            .select_related("chapter", "version__edition__publication")
-        )
-    index.items_replaced(SectionSearch.name, f"{edition.pk}:", sections)
+    """Replace the edition's entries with its current version's (after commit)."""
+    visible = edition.current_version_id and edition.publication.status == Publication.Status.PUBLISHED
+    for kind in KINDS:
+        items = kind.of_version(edition.current_version_id) if visible else []
+        index.items_replaced(kind.name, f"{edition.pk}:", items)
 
 
 def _edition_saved(sender, instance, raw=False, **kwargs):
@@ -76,7 +123,17 @@ def _edition_saved(sender, instance, raw=False, **kwargs):
 
 
 def _edition_deleted(sender, instance, **kwargs):
-    index.items_replaced(SectionSearch.name, f"{instance.pk}:", [])
+    for kind in KINDS:
+        index.items_replaced(kind.name, f"{instance.pk}:", [])
+
+
+def _element_saved(sender, instance, raw=False, **kwargs):
+    """An alt text or caption edited on the version visitors read: found at once."""
+    if raw:
+        return
+    edition = instance.version.edition
+    if edition.current_version_id == instance.version_id and edition.publication.status == Publication.Status.PUBLISHED:
+        index.item_published(FigureSearch.name, instance)
 
 
 def _publication_saved(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -89,7 +146,10 @@ def _publication_saved(sender, instance, raw=False, update_fields=None, **kwargs
 
 def connect():
     """Called from EditionsConfig.ready."""
-    registry.register(SectionSearch())
+    for kind in KINDS:
+        registry.register(kind)
+    for model in (Figure, Table):
+        post_save.connect(_element_saved, sender=model, dispatch_uid=f"editions.search.{model.__name__}")
     post_save.connect(_edition_saved, sender=Edition, dispatch_uid="editions.search.edition")
     post_delete.connect(_edition_deleted, sender=Edition, dispatch_uid="editions.search.edition-delete")
     post_save.connect(_publication_saved, sender=Publication, dispatch_uid="editions.search.publication")

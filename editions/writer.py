@@ -64,6 +64,15 @@ def sanitise(html):
     )
 
 
+def sanitise_table_rows(rows):
+    """A table's rows (thead/tbody/tfoot), sanitised. Parsed inside a table: on their own,
+    an HTML parser drops row and cell tags outside one and keeps only their text."""
+    html = sanitise(f"<table>{rows}</table>")
+    start, end = len("<table>"), html.find("</table>")
+    # Markup that closed the table early is cut off with everything after it.
+    return html[start:end] if html.startswith("<table>") and end >= start else ""
+
+
 def attr_id(attr):
     return attr[0] if attr else ""
 

@@ -33,7 +33,9 @@ def page_counts(client, slug):
         page = client.get(f"/publication/{slug}/read/{identifier}/").text
         counts["sections"] += len(re.findall(r'<section class="reader-section" aria-labelledby=', page))
         counts["figures"] += page.count('<figure class="reader-figure"')
-        counts["tables"] += len(re.findall(r"<table>", page))
+        # Real tables: header cells with their scope, and data cells.
+        tables = re.findall(r"<table>.*?</table>", page, re.S)
+        counts["tables"] += sum(1 for table in tables if '<th scope="col"' in table and "<td" in table)
         counts["footnotes"] += len(re.findall(r'<li id="fn-\d+">', page))
         counts["equations"] += page.count("<math")
     references = client.get(f"/publication/{slug}/read/references/").text

@@ -233,3 +233,45 @@ def test_a_versions_sections_are_found_only_while_it_is_the_one_visitors_read(cl
     with TestCase.captureOnCommitCallbacks(execute=True):
         Unpublish(publication, editor).execute()
     assert found() == []
+
+
+def test_figures_and_tables_are_found_by_caption_alt_text_and_cells(client, tmp_path, make_publication, editor):
+    from django.test import TestCase
+
+    path, _ = sample(tmp_path, chapters=1, sections=2, figures=1, tables=1, references=2)
+    text = path.read_text().replace("| 2018 |", "| Platypusware |", 1)
+    path.write_text(text)
+    publication = make_publication(slug="report")
+
+    def found(query, kind="figure"):
+        html = client.get("/search/", {"q": query, "kind": kind}).content.decode()
+        return re.findall(r'<h3 class="search-result__title"><a href="([^"]*)"', html)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        draft = imported(path, publication)
+    assert found("platypusware") == []  # a draft's table is not found
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Publish(draft, editor).execute()
+    # A table by a word in its cells, a figure by its caption: each leads to its own page.
+    assert found("platypusware") == ["/publication/report/read/tbl-1/"]
+    assert "/publication/report/read/fig-1/" in found("compute training")
+    assert "Figures and tables" in client.get("/search/", {"q": "platypusware"}).text
+
+    # An alt text corrected on the version visitors read is found at once.
+    figure = draft.figures.get(identifier="fig-1")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        figure.alt = "Echidnagram of training compute"
+        figure.save()
+    assert found("echidnagram") == ["/publication/report/read/fig-1/"]
+    # An edit of a draft's figure is not.
+    path.write_text(text)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        second = imported(path, publication)
+        second_figure = second.figures.get(identifier="fig-1")
+        second_figure.alt = "Numbatchart of compute"
+        second_figure.save()
+    assert found("numbatchart") == []
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        Unpublish(publication, editor).execute()
+    assert found("platypusware") == [] and found("echidnagram") == []
