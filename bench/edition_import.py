@@ -2,7 +2,8 @@
 """The web edition of a report the real one's size: import time and memory, chapter page
 queries, throughput beside a static file, HTML bytes.
 
-    .venv/bin/python bench/edition_import.py [--chapters 10] [--duration 5]
+    .venv/bin/python bench/edition_import.py [--chapters 10] [--duration 5] [--repeats 3]
+        [--lighthouse]
 
 Generates a Markdown report (editions.sample_report) of about 120 000 words in 10
 chapters, with 200 figures (1600 × 1000 PNG made with Pillow), 60 tables, 800 footnotes
@@ -15,9 +16,13 @@ content, collected static files):
 - publishes it and counts the SQL queries of the longest chapter page, rendered and then
   answered from the page cache (Django's test client in one process);
 - serves the site with Gunicorn (gunicorn.conf.py, 2 workers) and loads the longest
-  chapter and a static file with `wrk` for `--duration` seconds each: requests per second
-  and the ratio;
-- prints the chapter's HTML bytes, raw, gzip (level 6) and Brotli (quality 5).
+  chapter with `wrk` for `--duration` seconds, between two runs of a static file (the
+  site's stylesheet), `--repeats` times: requests per second and the ratio to the static
+  runs around it, median and spread (bench/throughput.py `between_static_runs`), so that
+  a real change can be told from the machine's noise;
+- prints the chapter's HTML bytes, raw, gzip (level 6) and Brotli (quality 5);
+- with `--lighthouse`, runs bench/lighthouse.py on the longest chapter against that
+  server (mobile, median of 3 runs; Lighthouse installed as that script says).
 
 Goals (issue 16): import ≤ 60 s, peak ≤ 600 MB, queries ≤ 10 rendered and 0 cached,
 throughput ÷ static ≥ 0.9.
@@ -39,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from throughput import hashed_static_path, run_wrk  # noqa: E402
+from throughput import between_static_runs, hashed_static_path, print_summary, run_wrk  # noqa: E402
 
 from tests.servers import PYTHON, TemporarySite, free_port  # noqa: E402
 
@@ -94,7 +99,9 @@ def shell(site, code):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chapters", type=int, default=10)
-    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per address")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per run")
+    parser.add_argument("--repeats", type=int, default=3, help="chapter runs, each between static runs")
+    parser.add_argument("--lighthouse", action="store_true", help="Lighthouse on the longest chapter")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: install it (Debian/Ubuntu: apt-get install wrk), then run again.")
@@ -134,14 +141,21 @@ def main():
             print(f"HTML: {len(html):,} bytes raw, {len(gzip.compress(html, 6)):,} gzip-6, "
                   + (f"{len(_brotli(html)):,} brotli-5" if _brotli(html) else "brotli not installed"))
             static = hashed_static_path(site)
-            results = {}
-            for label, address in (("static file", static), ("longest chapter", page["path"])):
+            for address in (static, page["path"]):
                 run_wrk(base + address, 1, 16, 2)  # warm up
-                results[label] = run_wrk(base + address, options.duration, 16, 2)
-        for label, result in results.items():
-            print(f"{label:>16}: {result['rps']:8.0f} req/s, p99 {result['p99_ms']:.1f} ms, errors {result['errors']}")
-        ratio = results["longest chapter"]["rps"] / results["static file"]["rps"]
-        print(f"Chapter ÷ static file: {ratio:.2f} (goal ≥ 0.9)")
+            results = between_static_runs(
+                lambda: run_wrk(base + static, options.duration, 16, 2),
+                [("longest chapter", lambda: run_wrk(base + page["path"], options.duration, 16, 2))],
+                options.repeats,
+            )
+            print_summary(results)
+            ratios = sorted(run["ratio"] for run in results["longest chapter"])
+            print(f"Chapter ÷ static file: median {ratios[len(ratios) // 2]:.2f} "
+                  f"({ratios[0]:.2f}-{ratios[-1]:.2f}) over {options.repeats} runs (goal ≥ 0.9); "
+                  f"load average {os.getloadavg()[0]:.1f}")
+            if options.lighthouse:
+                subprocess.run([PYTHON, str(ROOT / "bench" / "lighthouse.py"), page["path"], "--base-url", base,
+                                "--mode", "mobile", "--runs", "3"], check=False)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -5,7 +5,9 @@
   queried; ranked by BM25 with the title weighing ten times the body.
 - PostgreSQL (scaled): a tsvector column per entry made with the language's own text search
   configuration (english, french, spanish, russian; simple for the Arabic and Chinese text
-  prepared in Python), a GIN index, ranked by ts_rank with the title in weight A.
+  prepared in Python), made by a trigger as each entry is written, and its GIN index;
+  ranked by ts_rank with the title in weight A, on a small vector of the title and the
+  start of the text (search/migrations/0003_rank_vector.py says why).
 
 Both answer `matches(query, language, now)` with (entry id, kind, year, language, score)
 rows, best first, at most MAX_MATCHES; everything else (fallback to English, filters,
@@ -38,8 +40,8 @@ class Backend:
             " ".join(index_terms(f"{document.context}\n{document.body}", document.language, self.stemmed)),
         )
 
-    def after_write(self, ids_by_language):
-        """Entries were inserted: finish their index (PostgreSQL's vectors)."""
+    def after_rebuild(self):
+        """Every entry was written again (manage.py rebuild_search_index)."""
 
     def matches(self, query, language, now, exclude_language=None):
         raise NotImplementedError
@@ -73,15 +75,10 @@ class SQLiteBackend(Backend):
 class PostgresBackend(Backend):
     stemmed = False
 
-    def after_write(self, ids_by_language):
+    def after_rebuild(self):
+        # Fresh statistics for the planner after the whole table was written again.
         with connection.cursor() as cursor:
-            for language, ids in ids_by_language.items():
-                cursor.execute(
-                    "UPDATE search_searchentry SET search_vector = "
-                    "setweight(to_tsvector(%s::regconfig, indexed_title), 'A') || "
-                    "setweight(to_tsvector(%s::regconfig, indexed_body), 'B') WHERE id = ANY(%s)",
-                    [config(language), config(language), list(ids)],
-                )
+            cursor.execute("ANALYZE search_searchentry")
 
     def matches(self, query, language, now, exclude_language=None):
         where = [VISIBLE, "e.language = %s", "e.search_vector @@ q.query"]
@@ -90,7 +87,7 @@ class PostgresBackend(Backend):
             where.append(NOT_IN_LANGUAGE)
             params.append(exclude_language)
         sql = (
-            "SELECT e.id, e.kind, e.year, e.language, ts_rank(e.search_vector, q.query) AS score "
+            "SELECT e.id, e.kind, e.year, e.language, ts_rank(e.rank_vector, q.query) AS score "
             "FROM search_searchentry e, plainto_tsquery(%s::regconfig, %s) AS q(query) "
             f"WHERE {' AND '.join(where)} ORDER BY score DESC, e.year DESC, e.id LIMIT {MAX_MATCHES}"
         )

@@ -69,6 +69,7 @@ def rebuild(kind_names=None):
                     written += write(kind, batch)
                     batch = []
             written += write(kind, batch)
+    current().after_rebuild()
     return written
 
 
@@ -100,10 +101,6 @@ def write(kind, items):
     if not entries:
         return 0
     created = SearchEntry.objects.bulk_create(entries)
-    ids_by_language = {}
-    for entry in created:
-        ids_by_language.setdefault(entry.language, []).append(entry.pk)
-    backend.after_write(ids_by_language)
     SearchWord.objects.bulk_create(
         [SearchWord(language=language, word=word) for language, word in words],
         ignore_conflicts=True,
