@@ -45,6 +45,13 @@ def _document(row, url, title, body):
     )
 
 
+def _key(row):
+    """The publication and the element's identifier: stable across versions, and the same
+    in every language, so that search shows the English text only of what has no
+    translation (search.engine)."""
+    return f"{row.version.edition.publication_id}:{row.identifier}"
+
+
 def _element_url(row, identifier):
     edition = row.version.edition
     with override(edition.language):
@@ -60,8 +67,7 @@ class SectionSearch(registry.SearchKind):
         return _current(Section).iterator()
 
     def key(self, section):
-        # The edition and the section's identifier: stable across versions.
-        return f"{section.version.edition_id}:{section.identifier}"
+        return _key(section)
 
     def documents(self, section):
         chapter = section.chapter
@@ -87,7 +93,7 @@ class FigureSearch(registry.SearchKind):
         yield from _current(Table).iterator()
 
     def key(self, element):
-        return f"{element.version.edition_id}:{element.identifier}"
+        return _key(element)
 
     def documents(self, element):
         if isinstance(element, Figure):
@@ -114,7 +120,7 @@ def edition_changed(edition):
     visible = edition.current_version_id and edition.publication.status == Publication.Status.PUBLISHED
     for kind in KINDS:
         items = kind.of_version(edition.current_version_id) if visible else []
-        index.items_replaced(kind.name, f"{edition.pk}:", items)
+        index.items_replaced(kind.name, f"{edition.publication_id}:", items, language=edition.language)
 
 
 def _edition_saved(sender, instance, raw=False, **kwargs):
@@ -124,7 +130,7 @@ def _edition_saved(sender, instance, raw=False, **kwargs):
 
 def _edition_deleted(sender, instance, **kwargs):
     for kind in KINDS:
-        index.items_replaced(kind.name, f"{instance.pk}:", [])
+        index.items_replaced(kind.name, f"{instance.publication_id}:", [], language=instance.language)
 
 
 def _element_saved(sender, instance, raw=False, **kwargs):

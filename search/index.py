@@ -28,15 +28,16 @@ def item_unpublished(kind_name, item):
     transaction.on_commit(lambda: remove_key(kind_name, key))
 
 
-def items_replaced(kind_name, key_prefix, items):
-    """Every entry whose key starts with `key_prefix` is replaced by `items`' (after the
-    commit): for a group of items that changes as a whole, e.g. an edition's sections when
-    another version becomes the one visitors read."""
+def items_replaced(kind_name, key_prefix, items, language=None):
+    """Every entry whose key starts with `key_prefix` (in `language`, when given) is
+    replaced by `items`' (after the commit): for a group of items that changes as a whole,
+    e.g. an edition's sections when another version becomes the one visitors read."""
 
     def replace():
         kind = registry.kind(kind_name)
+        entries = SearchEntry.objects.filter(kind=kind_name, key__startswith=key_prefix)
         with transaction.atomic():
-            SearchEntry.objects.filter(kind=kind_name, key__startswith=key_prefix).delete()
+            (entries.filter(language=language) if language else entries).delete()
             write(kind, items)
 
     transaction.on_commit(replace)

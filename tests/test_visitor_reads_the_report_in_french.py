@@ -69,3 +69,27 @@ def test_the_sitemap_lists_each_chapter_in_the_languages_it_exists_in(client, ed
     assert "<loc>http://127.0.0.1:8000/fr/publication/report/read/chapter-1/</loc>" in sitemap
     assert "<loc>http://127.0.0.1:8000/fr/publication/report/read/chapter-2/</loc>" in sitemap
     assert "/fr/publication/report/read/chapter-3/" not in sitemap
+
+
+def test_search_on_fr_finds_french_sections_and_english_only_where_untranslated(client, tmp_path, make_publication, publisher):
+    from django.test import TestCase
+
+    publication = make_publication(slug="report")
+    path, _ = sample(tmp_path, chapters=3, sections=2, figures=1, tables=1)
+    text = path.read_text()
+    for section in ("sec-1-1", "sec-3-1"):
+        text = text.replace(f"{{#{section}}}\n\n", f"{{#{section}}}\n\nThe quokkanomics of compute.\n\n", 1)
+    path.write_text(text)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        publish(imported(path, publication), publisher)
+    path.write_text(french(text))  # sec-1-1 translated (its text keeps the word), sec-3-1 not
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        publish(imported(path, publication, language="fr"), publisher)
+
+    def found(prefix):
+        html = client.get(f"{prefix}/search/", {"q": "quokkanomics", "kind": "section"}).text
+        return sorted(re.findall(r'<h3 class="search-result__title"><a href="([^"]*)"', html))
+
+    # In French: the translated section once, in French; the untranslated one in English.
+    assert found("/fr") == ["/fr/publication/report/read/chapter-1/#sec-1-1", "/publication/report/read/chapter-3/#sec-3-1"]
+    assert found("") == ["/publication/report/read/chapter-1/#sec-1-1", "/publication/report/read/chapter-3/#sec-3-1"]
