@@ -33,6 +33,7 @@ import gzip
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -150,7 +151,7 @@ def main():
             )
             print_summary(results)
             ratios = sorted(run["ratio"] for run in results["longest chapter"])
-            print(f"Chapter ÷ static file: median {ratios[len(ratios) // 2]:.2f} "
+            print(f"Chapter ÷ static file: median {statistics.median(ratios):.2f} "
                   f"({ratios[0]:.2f}-{ratios[-1]:.2f}) over {options.repeats} runs (goal ≥ 0.9); "
                   f"load average {os.getloadavg()[0]:.1f}")
             if options.lighthouse:

@@ -187,7 +187,8 @@ class ConsentState:
 
 def sent_gpc(request):
     """Whether the browser sent a Global Privacy Control signal."""
-    return request.headers.get("Sec-GPC", "").strip() == "1"
+    # From META: request.headers would copy every header first, on every cached page.
+    return request.META.get("HTTP_SEC_GPC", "").strip() == "1"
 
 
 def _config_key():

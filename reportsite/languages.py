@@ -6,9 +6,12 @@ cookie: a URL is then one page for every visitor, which the shared page cache, p
 and search engines all rely on, and nobody is sent elsewhere than the link they followed.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.urls.exceptions import NoReverseMatch
@@ -26,13 +29,31 @@ class UrlLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        language = translation.get_language_from_path(request.path_info)
-        translation.activate(language or settings.LANGUAGE_CODE)
+        translation.activate(language_of_path(request.path_info))
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+def language_of_path(path_info):
+    """The language a path is in: its first segment's, or English (LANGUAGE_CODE)."""
+    first_segment = path_info.split("/", 2)[1:2]
+    return _language_named(first_segment[0] if first_segment else "")
+
+
+# Every request asks: a path's first segment names its language, or none does (English).
+# Bounded: made-up first segments cannot grow it.
+@lru_cache(maxsize=512)
+def _language_named(segment):
+    return translation.get_language_from_path(f"/{segment}/") or settings.LANGUAGE_CODE
+
+
+@receiver(setting_changed)
+def _languages_changed(setting, **kwargs):
+    if setting in ("LANGUAGES", "LANGUAGE_CODE"):
+        _language_named.cache_clear()
 
 
 def page_in(path, language):

@@ -59,7 +59,6 @@ cookie, an unused parameter or another spelling of the address never fills nginx
 
 import gzip
 import hashlib
-import json
 import logging
 import os
 import re
@@ -72,9 +71,11 @@ import brotli
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import (
     Http404,
     HttpResponse,
@@ -84,13 +85,20 @@ from django.http import (
     QueryDict,
 )
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.encoding import escape_uri_path
+
+from .languages import language_of_path
 
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 # Response headers a cached copy keeps; the outer middleware (security headers, CSP,
 # Permissions-Policy) adds its own on every response, cached or not.
+# The settings of the headers middleware inside the page cache adds (they are stored).
+STORED_POLICY_SETTINGS = (
+    "CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY", "PERMISSIONS_POLICY",
+)
 _SKIPPED_HEADERS = {"set-cookie", "date", "content-length", "content-encoding"}
 _expiry_sources = []
 # name -> (request -> short key of what the page shows of that visitor), see register_variant.
@@ -114,7 +122,7 @@ def _stamp_file():
 
 def _local_generation():
     try:
-        return _stamp_file().stat().st_mtime_ns
+        return os.stat(settings.PAGE_CACHE_STAMP_FILE).st_mtime_ns
     except FileNotFoundError:
         return 0
 
@@ -393,9 +401,26 @@ def _vary_headers(view):
 
 
 def _key(request, generation, variants, view):
-    address = json.dumps([escape_uri_path(request.path), _used_query(request, view.public_page_query)])
+    # A request without a query string has no parameters to read (request.GET not built).
+    query = _used_query(request, view.public_page_query) if request.META.get("QUERY_STRING") else []
+    # escape_uri_path leaves no "?" in the path: the two parts cannot run into each other.
+    address = f"{escape_uri_path(request.path)}?{urlencode(query)}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-    return f"pagecache:page:{generation}:{variants}:{digest}"
+    return f"pagecache:page:{generation}:{_stored_headers_version()}:{variants}:{digest}"
+
+
+@lru_cache(maxsize=1)
+def _stored_headers_version():
+    """Stored pages carry the security policies' headers: a deploy that changes them
+    stores pages anew (Redis keeps entries across deploys)."""
+    policies = repr([getattr(settings, name, None) for name in STORED_POLICY_SETTINGS])
+    return hashlib.sha256(policies.encode()).hexdigest()[:8]
+
+
+@receiver(setting_changed)
+def _policy_changed(setting, **kwargs):
+    if setting in STORED_POLICY_SETTINGS:
+        _stored_headers_version.cache_clear()
 
 
 def _cacheable_view(request):
@@ -442,19 +467,48 @@ def _lifetime():
     return lifetime
 
 
-def _answer(request, entry):
-    status, headers, content, etag, bodies = entry
-    response = HttpResponse(status=status)
-    for name, value in headers:
-        response[name] = value
-    _encode(request, response, content, bodies, etag)
-    if response["ETag"] in request.headers.get("If-None-Match", ""):
+# What a stored page is: one entry per encoding ("identity", "br", "gzip"), so that a hit
+# reads only the body it sends: this marker, the status, the response's headers as Django
+# keeps them and the body. A hit copies them into a response as they are: headers were
+# checked and encoded once, when the page was stored.
+ENTRY_FORMAT = "answer-1"
+
+
+def _entry_key(key, encoding):
+    return f"{key}:{encoding or 'identity'}"
+
+
+def _stored_answers(key, response, etag):
+    """{entry key: entry} of a rendered response in each encoding, each compressed once."""
+    headers = [(name, value) for name, value in response.items() if name.lower() not in _SKIPPED_HEADERS]
+    bodies = {"": response.content, **compressed_bodies(response.content)}
+    entries = {}
+    for encoding, body in bodies.items():
+        answer = HttpResponse(body, status=response.status_code)
+        for name, value in headers:
+            answer[name] = value
+        answer["Content-Length"] = str(len(body))
+        if encoding:
+            answer["Content-Encoding"] = encoding
+        patch_vary_headers(answer, ["Accept-Encoding"])
+        answer["ETag"] = f'{etag[:-1]}-{encoding}"' if encoding else etag
+        entries[_entry_key(key, encoding)] = (ENTRY_FORMAT, response.status_code, answer.headers._store, body)
+    return entries
+
+
+def _answer(request, entry, encoding):
+    _format, status, headers, body = entry
+    response = HttpResponse(body, status=status)
+    # Django's own store of the headers (ResponseHeaders), filled as it was when stored.
+    response.headers._store = dict(headers)
+    response.page_encoding = encoding
+    if response["ETag"] in request.META.get("HTTP_IF_NONE_MATCH", ""):
         not_modified = HttpResponseNotModified()
         for name, value in response.items():
             if name.lower() not in ("content-length", "content-type"):
                 not_modified[name] = value
+        not_modified.page_encoding = encoding
         response = not_modified
-    response["X-Page-Cache"] = "hit"
     return response
 
 
@@ -473,8 +527,14 @@ def compressed_bodies(content):
 
 def _accepted_encoding(request):
     """br or gzip, the first of those the request accepts (q > 0), or "" (identity)."""
+    return _encoding_for(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+# Browsers send a handful of different headers: each is read once per process (bounded).
+@lru_cache(maxsize=256)
+def _encoding_for(header):
     accepted = {}
-    for part in request.headers.get("Accept-Encoding", "").split(","):
+    for part in header.split(","):
         name, _, parameters = part.strip().partition(";")
         quality = re.search(r"q\s*=\s*([0-9.]+)", parameters)
         try:
@@ -485,18 +545,6 @@ def _accepted_encoding(request):
         if accepted.get(encoding, accepted.get("*", 0.0)) > 0:
             return encoding
     return ""
-
-
-def _encode(request, response, content, bodies, etag):
-    """Give `response` the stored body in the accepted encoding (and its own ETag)."""
-    encoding = _accepted_encoding(request)
-    response.content = bodies[encoding] if encoding else content
-    response["Content-Length"] = str(len(response.content))
-    if encoding:
-        response["Content-Encoding"] = encoding
-    patch_vary_headers(response, ["Accept-Encoding"])
-    response["ETag"] = f'{etag[:-1]}-{encoding}"' if encoding else etag
-    response.page_encoding = encoding
 
 
 # -- The front cache (nginx) ---------------------------------------------------------------
@@ -541,11 +589,11 @@ def _front_key(request, view, variants):
     """The key the front server would file this page under (its own format, see
     deploy/nginx.conf.in), from what the app decided: canonical address, variant cookie,
     GPC; the encoding is added once the answer is encoded. None for HEAD-less oddities."""
-    query = urlencode(_used_query(request, view.public_page_query))
+    query = urlencode(_used_query(request, view.public_page_query)) if request.META.get("QUERY_STRING") else ""
     address = escape_uri_path(request.path) + (f"?{query}" if query else "")
     if not view.public_page_variants:
         return address, None
-    gpc = "1" if request.headers.get("Sec-GPC", "").strip() == "1" else "0"
+    gpc = "1" if request.META.get("HTTP_SEC_GPC", "").strip() == "1" else "0"
     return address, (variant_cookie_value(variants), gpc)
 
 
@@ -557,18 +605,18 @@ def _front_cache_control():
     )
 
 
-def _for_front_server(request, view, variants, front_key, response):
+def _for_front_server(request, view, variants, response):
     """Allow the front server to store this answer when its key is the app's own; put the
     visitor's variant cookie right when it does not name their variants."""
     if view.public_page_variants:
         expected = variant_cookie_value(variants)
         if request.COOKIES.get(settings.PAGE_CACHE_VARIANT_COOKIE, "") != expected:
             set_variant_cookie(response, request, variants)
-    sent = request.headers.get(FRONT_KEY_HEADER)
+    sent = request.META.get("HTTP_" + FRONT_KEY_HEADER.upper().replace("-", "_"))
     if not sent or response.status_code != 200 or response.cookies or settings.PAGE_FRONT_CACHE_SECONDS <= 0:
         return response
     parts = sent.rsplit("|", 3)
-    address, variant_parts = front_key
+    address, variant_parts = _front_key(request, view, variants)
     if len(parts) != 4 or parts[0] != address or parts[3] != response.page_encoding:
         return response
     if variant_parts is not None and tuple(parts[1:3]) != variant_parts:
@@ -584,6 +632,8 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The URL's language, which resolving its language-prefixed path needs.
+        translation.activate(language_of_path(request.path_info))
         view = _cacheable_view(request)
         if view is None:
             return self.get_response(request)
@@ -595,12 +645,14 @@ class PublicPageCacheMiddleware:
         except NotCanonical:
             # Another spelling, or no page: the view redirects or refuses; nothing is stored.
             return self.get_response(request)
-        front_key = _front_key(request, view, variants)
-        entry = cache().get(key)
-        # An entry stored before pages kept their compressed bodies (a deploy while the
-        # cache is warm) is rendered again, never half-answered.
-        if entry is not None and len(entry) == 5:
-            return _for_front_server(request, view, variants, front_key, _answer(request, entry))
+        encoding = _accepted_encoding(request)
+        entry = cache().get(_entry_key(key, encoding))
+        # An entry stored in an earlier format (a deploy while the cache is warm) is
+        # rendered again, never half-answered.
+        if entry is not None and entry[0] == ENTRY_FORMAT:
+            response = _answer(request, entry, encoding)
+            response["X-Page-Cache"] = "hit"
+            return _for_front_server(request, view, variants, response)
 
         response = self.get_response(request)
         if _may_store(response):
@@ -611,16 +663,9 @@ class PublicPageCacheMiddleware:
             if vary:
                 patch_vary_headers(response, vary)
             etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in _SKIPPED_HEADERS
-            ]
-            bodies = compressed_bodies(response.content)
-            cache().set(
-                key, (response.status_code, headers, response.content, etag, bodies), _lifetime()
-            )
-            _encode(request, response, response.content, bodies, etag)
+            entries = _stored_answers(key, response, etag)
+            cache().set_many(entries, _lifetime())
+            response = _answer(request, entries[_entry_key(key, encoding)], encoding)
             response["X-Page-Cache"] = "miss"
-            return _for_front_server(request, view, variants, front_key, response)
+            return _for_front_server(request, view, variants, response)
         return response

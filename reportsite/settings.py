@@ -111,17 +111,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # The security headers come first so that static files served by WhiteNoise carry them too.
+    # First: HTTPS redirects and HSTS for every answer, cached pages included.
     "django.middleware.security.SecurityMiddleware",
+    # Before everything else: a cached public page is answered with the headers stored with
+    # it, the policies below included, so it costs none of them (nor sessions, CSRF or the
+    # database). It reads the language from the URL itself.
+    "reportsite.pagecache.PublicPageCacheMiddleware",
+    # The security policies come before WhiteNoise so that static files carry them too.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The language comes from the URL's prefix alone (/fr/, /ar/; none for English), never
-    # from Accept-Language or a cookie (see reportsite.languages). Before the page cache,
-    # which resolves the language-prefixed URL.
+    # from Accept-Language or a cookie (see reportsite.languages).
     "reportsite.languages.UrlLanguageMiddleware",
-    # Before sessions, CSRF and the database: a cached public page costs none of them.
-    "reportsite.pagecache.PublicPageCacheMiddleware",
     # After the page cache: the page that confirms a decision deletes a cookie, so it is
     # never stored (consent.notice).
     "consent.notice.NoticeMiddleware",
@@ -179,10 +181,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     # Each worker keeps its own copies. Django's 300 entries are fewer than the real pages:
     # (publications + index pages + 5) × 6 languages × ~6 consent variants, about 2 700 for
-    # 50 publications. At ~18 KB a page, 3 000 entries are at most ~55 MB per worker, and
-    # only pages visitors ask for are stored (docs/hardening-cache.md).
+    # 50 publications, each page stored as three entries (plain, Brotli, gzip: a hit reads
+    # only the one it sends). At ~25 KB a page in all, 9 000 entries are at most ~75 MB per
+    # worker, and only pages visitors ask for are stored (docs/hardening-cache.md).
     CACHES["default"].setdefault("OPTIONS", {}).setdefault(
-        "MAX_ENTRIES", env.int("PAGE_CACHE_MAX_ENTRIES", default=3000)
+        "MAX_ENTRIES", env.int("PAGE_CACHE_MAX_ENTRIES", default=9000)
     )
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # A Redis outage slows pages down instead of failing them (reportsite.rediscache);

@@ -69,6 +69,24 @@ def test_every_kind_of_page_carries_the_security_headers(client, settings, make_
         response = client.get(path)
         assert response.status_code == status, path
         assert_security_headers(response)
+    # A page answered from the page cache (which sits before the policies' middleware)
+    # carries the same headers, stored with it.
+    for path in ("/", "/publication/first-key-update/", "/fr/"):
+        first, second = client.get(path), client.get(path)
+        assert second["X-Page-Cache"] == "hit", path
+        assert_security_headers(second)
+        assert second["Content-Language"] == first["Content-Language"]
+
+
+def test_a_cached_page_is_stored_anew_when_a_policy_changes(client, settings, db):
+    from publications.models import SiteContent
+
+    SiteContent.load()  # the site's texts exist (the first load creates them)
+    client.get("/")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    settings.PERMISSIONS_POLICY = {**settings.PERMISSIONS_POLICY, "midi": []}
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss" and "midi=()" in response["Permissions-Policy"]
 
 
 def test_analytics_origin_is_allowed_only_once_configured(tmp_path):
