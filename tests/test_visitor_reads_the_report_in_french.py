@@ -93,3 +93,20 @@ def test_search_on_fr_finds_french_sections_and_english_only_where_untranslated(
     # In French: the translated section once, in French; the untranslated one in English.
     assert found("/fr") == ["/fr/publication/report/read/chapter-1/#sec-1-1", "/publication/report/read/chapter-3/#sec-3-1"]
     assert found("") == ["/publication/report/read/chapter-1/#sec-1-1", "/publication/report/read/chapter-3/#sec-3-1"]
+
+
+def test_reading_pages_in_english_french_and_arabic_pass_the_nu_html_checker(client, editions, tmp_path):
+    from tests.test_visitor_reads_every_language_without_stray_english import nu_errors
+
+    pages = {}
+    for prefix in ("", "/fr", "/ar"):
+        for path in ("", "chapter-1/", "chapter-3/", "fig-1/", "tbl-1/", "sec-1-1/cite/", "references/",
+                     "versions/", "v1/changes/"):
+            address = f"{prefix}/publication/report/read/{path}"
+            response = client.get(address)
+            assert response.status_code == 200, address
+            pages[address] = response.content.decode()
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    errors = nu_errors(pages, folder)
+    assert not errors, "\n".join(errors)
