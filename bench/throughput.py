@@ -131,7 +131,13 @@ def hashed_static_path(site, name="css/site.css"):
 
 
 def decided_visitor_cookie(base, path):
-    """Accept the banner as a browser without JavaScript would; return the Cookie header."""
+    """Accept the banner as a browser without JavaScript would; return the Cookie header.
+
+    The cookies are the ones a browser keeps after following the 303 back to the page: the
+    signed consent cookie and the variant cookie beside it (without which nginx sends the
+    visitor to the app every time), not the one-time "decision saved" cookie that page
+    deletes (sent on every request, it made every page a confirmation page, never cached:
+    the decided visitor's figures before 2026-12-04 measured that)."""
     with urllib.request.urlopen(base + path, timeout=10) as response:
         page = response.read().decode()
     shown = re.search(r'name="shown" value="([^"]+)"', page).group(1)
@@ -147,14 +153,25 @@ def decided_visitor_cookie(base, path):
     try:
         urllib.request.build_opener(KeepRedirect).open(request, timeout=10)
     except urllib.error.HTTPError as answer:  # the 303 back to the page
-        # Every cookie, as a browser keeps them: the signed consent cookie and the variant
-        # cookie beside it (without it nginx sends the visitor to the app every time).
-        cookie = "; ".join(
-            value.split(";", 1)[0] for value in answer.headers.get_all("Set-Cookie")
-        )
+        cookies = _set_cookies(answer.headers)
     else:
         sys.exit("The consent form did not answer with a redirect and a cookie.")
-    return cookie
+    # The page it leads to, as the browser loads it next: it deletes the one-time cookie.
+    header = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    with urllib.request.urlopen(urllib.request.Request(base + path, headers={"Cookie": header}), timeout=10) as page:
+        for name, value in _set_cookies(page.headers, deleted=True).items():
+            cookies.pop(name, None) if value is None else cookies.update({name: value})
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def _set_cookies(headers, deleted=False):
+    """{name: value} of the Set-Cookie headers (None for a deleted cookie when `deleted`)."""
+    found = {}
+    for line in headers.get_all("Set-Cookie") or []:
+        name, _, rest = line.partition("=")
+        value = rest.split(";", 1)[0]
+        found[name.strip()] = None if deleted and "max-age=0" in line.lower() else value
+    return found
 
 
 def main():
