@@ -209,7 +209,11 @@ def test_in_the_browser_a_bad_pdf_keeps_the_cover_and_the_fixed_form_saves_it(
     # The edit page of the saved publication: its cover as a thumbnail, the document in
     # the table, every input labelled.
     page.goto(f"{live_server.url}/admin/publications/publication/{publication.pk}/change/")
-    assert page.locator(".current-image img").evaluate("img => img.complete && img.naturalWidth > 0")
+    # The thumbnail is loading="lazy": the page's load event does not wait for it.
+    page.wait_for_function(
+        "() => { const img = document.querySelector('.current-image img');"
+        " return img && img.complete && img.naturalWidth > 0; }", timeout=15_000,
+    )
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
 
