@@ -137,8 +137,10 @@ def _element_saved(sender, instance, raw=False, **kwargs):
     """An alt text or caption edited on the version visitors read: found at once."""
     if raw:
         return
-    edition = instance.version.edition
-    if edition.current_version_id == instance.version_id and edition.publication.status == Publication.Status.PUBLISHED:
+    visible = Edition.objects.filter(
+        current_version_id=instance.version_id, publication__status=Publication.Status.PUBLISHED
+    ).exists()
+    if visible:  # one query; a draft's figure (the common case) reads nothing more
         index.item_published(FigureSearch.name, instance)
 
 

@@ -89,9 +89,9 @@ def _reading(slug, number):
     return versioned_reading(slug, number) if number else current_reading(slug)
 
 
-def _render(request, template, reading, context):
+def _render(request, template, reading, context, site=None):
     edition = reading.edition
-    site = SiteContent.load()
+    site = site or SiteContent.load()
     if reading.preview:
         context.pop("citable", None)  # a draft is not cited: no meta tags, no Cite panel
     elif isinstance(context.get("citable"), citing.ReportPart):
@@ -120,13 +120,14 @@ def render_home(request, reading):
     ] if not reading.preview else []
     publication = reading.edition.publication
     documents = list(publication.live_documents()) if not reading.preview else []
+    site = SiteContent.load()
     return _render(request, "editions/edition_home.html", reading, {
         "citable": publication,
-        "structured_data": None if reading.preview else report_data(publication, SiteContent.load(), documents),
+        "structured_data": None if reading.preview else report_data(publication, site, documents),
         "toc": toc,
         "documents": documents,
         "other_languages": other_languages,
-    })
+    }, site=site)
 
 
 def render_element(request, reading, identifier):
