@@ -2,6 +2,7 @@
 their pre-publish checks, preview and Publish), figures' alt texts and captions, errata."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
@@ -16,8 +17,9 @@ from editorial.admin_forms import EDITOR_WIDGETS, EditorInlineMixin
 from editorial.files import private_storage
 from editorial.previews import staff_file_base
 from reportsite.adminlists import SafeFilterAdmin
+from translations.status import CURRENT, MISSING, OUT_OF_DATE
 
-from . import checks, conf
+from . import checks, conf, translating
 from .models import Edition, EditionImport, EditionVersion, Erratum, Figure, Section, Table
 from .pandoc_source import SUPPORTED_EXTENSIONS
 from .tasks import fail_stale_imports, import_edition
@@ -153,15 +155,28 @@ class VersionInline(EditorInlineMixin, admin.TabularInline):
         return format_html('<a href="{}">Version {}</a>', reverse("admin:editions_editionversion_change", args=[obj.pk]), obj.number)
 
 
+def translation_status_text(publication, language):
+    """The translation status of a publication's edition in `language` against the English
+    one, in parts (editions.translating), as the admin shows it."""
+    if language == settings.LANGUAGE_CODE:
+        return "English: the source of translations"
+    counts = translating.edition_status(publication, language)
+    return f"{counts[MISSING]} parts missing, {counts[OUT_OF_DATE]} out of date, {counts[CURRENT]} current"
+
+
 @admin.register(Edition)
 class EditionAdmin(SafeFilterAdmin):
-    list_display = ["publication", "language", "current_version"]
+    list_display = ["publication", "language", "current_version", "translation_status"]
     list_filter = ["language"]
-    readonly_fields = ["publication", "language", "current_version", "example"]
+    readonly_fields = ["publication", "language", "current_version", "example", "translation_status"]
     inlines = [VersionInline]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="translation (published version against the English one)")
+    def translation_status(self, obj):
+        return translation_status_text(obj.publication, obj.language)
 
 
 @admin.register(EditionVersion)
@@ -171,8 +186,8 @@ class EditionVersionAdmin(DraftableAdmin):
 
     list_display = ["__str__", "status", "created_at", "published_at"]
     list_filter = ["status"]
-    fields = ["edition", "number", "status", "title", "authors", "date_text", "source_name", "word_count", "created_at", "published_at", "note"]
-    readonly_fields = ["edition", "number", "status", "title", "authors", "date_text", "source_name", "word_count", "created_at", "published_at"]
+    fields = ["edition", "number", "status", "title", "authors", "date_text", "source_name", "word_count", "created_at", "published_at", "translation_status", "note"]
+    readonly_fields = ["edition", "number", "status", "title", "authors", "date_text", "source_name", "word_count", "created_at", "published_at", "translation_status"]
     change_form_template = "admin/editions/editionversion/change_form.html"
 
     def has_add_permission(self, request):
@@ -183,6 +198,10 @@ class EditionVersionAdmin(DraftableAdmin):
         time: a published one has addresses people cite (…/read/vN/), and its chapters
         are not in its revisions, so a deletion could not be undone."""
         return obj is not None and obj.published_at is None and super().has_delete_permission(request, obj)
+
+    @admin.display(description="translation status of the edition")
+    def translation_status(self, obj):
+        return translation_status_text(obj.edition.publication, obj.edition.language)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)

@@ -39,6 +39,13 @@ class EditionsConfig(AppConfig):
             label="Report edition version", file_rows=(Figure, Table),
         )
 
+        # Translators translate the edition's texts in their own tools (XLIFF, PO).
+        from translations.exchange import register_source
+
+        from .translating import EditionUnits
+
+        register_source(EditionUnits)
+
         # Publishing moves Edition.current_version; editors' fixes of alt texts, captions
         # and errata show at once.
         pagecache.invalidate_on_change(Edition, EditionVersion, Chapter, Section, Figure, Table, Erratum)

@@ -99,6 +99,10 @@ class EditionVersion(DraftStateMixin):
     date_text = models.CharField("date", max_length=100, blank=True)
     source_name = models.CharField(max_length=300, blank=True)
     word_count = models.PositiveIntegerField(default=0)
+    translation_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+        help_text="The English version a translation import made this version from.",
+    )
 
     draft_field_names = ("note",)
 
@@ -185,7 +189,23 @@ class EditionVersion(DraftStateMixin):
         return names
 
 
-class Chapter(models.Model):
+class TranslatedRow(models.Model):
+    """A part of a version that translators translate (editions.translating): in a version
+    made by a translation import, which of its texts are still the English ones (shown
+    marked `lang="en"`), and the digest of the English text each translation was made from
+    (it is out of date when the English changes)."""
+
+    english_fields = models.JSONField(default=list, blank=True, editable=False)
+    translated_from = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def in_english(self, name):
+        return name in self.english_fields
+
+
+class Chapter(TranslatedRow):
     version = models.ForeignKey(EditionVersion, on_delete=models.CASCADE, related_name="chapters")
     identifier = models.CharField(max_length=200)
     number = models.CharField(max_length=20, blank=True)
@@ -209,7 +229,7 @@ class Chapter(models.Model):
         return max(1, round(self.word_count / WORDS_PER_MINUTE))
 
 
-class Section(models.Model):
+class Section(TranslatedRow):
     """A chapter's part under one heading (level 2), or its opening text (level 1, no heading).
 
     `html` is the sanitised body rendered at import; figures and tables appear in it as
@@ -273,7 +293,7 @@ class Erratum(models.Model):
         return result
 
 
-class Figure(models.Model):
+class Figure(TranslatedRow):
     version = models.ForeignKey(EditionVersion, on_delete=models.CASCADE, related_name="figures")
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="figures")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="figures")
@@ -314,7 +334,7 @@ class Figure(models.Model):
         return self.identifier
 
 
-class Table(models.Model):
+class Table(TranslatedRow):
     version = models.ForeignKey(EditionVersion, on_delete=models.CASCADE, related_name="tables")
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="tables")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="tables")
@@ -346,7 +366,7 @@ class Table(models.Model):
         return self.identifier
 
 
-class Footnote(models.Model):
+class Footnote(TranslatedRow):
     version = models.ForeignKey(EditionVersion, on_delete=models.CASCADE, related_name="footnotes")
     chapter = models.ForeignKey(Chapter, on_delete=models.CASCADE, related_name="footnotes")
     number = models.PositiveIntegerField()

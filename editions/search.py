@@ -70,6 +70,8 @@ class SectionSearch(registry.SearchKind):
         return _key(section)
 
     def documents(self, section):
+        if section.in_english("html"):
+            return  # not translated yet: the English edition's entry is found instead
         chapter = section.chapter
         url = _element_url(section, chapter.identifier)
         if section.level > 1:
@@ -96,6 +98,8 @@ class FigureSearch(registry.SearchKind):
         return _key(element)
 
     def documents(self, element):
+        if element.in_english("caption"):
+            return  # not translated yet: the English edition's entry is found instead
         if isinstance(element, Figure):
             words = [element.caption, element.alt, element.long_description, element.source_note]
         else:

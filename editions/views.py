@@ -152,16 +152,26 @@ def render_element(request, reading, identifier):
         return HttpResponseRedirect(f"{reading.url('references')}#{identifier}")
     chapter = next(c for c in chapters if c.identifier == anchor.chapter_identifier)
     if anchor.kind == Anchor.Kind.FIGURE:
-        figure = reading.version.figures.select_related("section").get(identifier=identifier)
+        figure, language = _element_in_page_language(reading, "figures", identifier)
         return _render(request, "editions/figure.html", reading, {
             "figure": figure, "chapter": chapter, "figure_html": reading.figure_html(figure),
-            "citable": citing.part(reading, "figure", figure, reading.edition.language),
+            "citable": citing.part(reading, "figure", figure, language),
         })
-    table = reading.version.tables.select_related("section").get(identifier=identifier)
+    table, language = _element_in_page_language(reading, "tables", identifier)
     return _render(request, "editions/table.html", reading, {
         "table": table, "chapter": chapter, "table_html": reading.table_html(table),
-        "citable": citing.part(reading, "table", table, reading.edition.language),
+        "citable": citing.part(reading, "table", table, language),
     })
+
+
+def _element_in_page_language(reading, related_name, identifier):
+    """A figure or table as the page's language has it (its translated version's row), else
+    the English one; with the language of its texts."""
+    for version in filter(None, [reading.translation, reading.version]):
+        row = getattr(version, related_name).select_related("section").filter(identifier=identifier).first()
+        if row is not None:
+            return row, version.edition.language
+    raise Http404(gettext("No such part of this edition."))
 
 
 def _missing(request, reading, identifier):

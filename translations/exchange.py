@@ -16,8 +16,15 @@ not empty and fits the field. What passes becomes a draft of its item, through t
 editorial core's save-draft action (`editorial.actions.SaveDraft`: one revision per item,
 its comment naming the import), to be previewed and published like any edit; what fails is
 reported unit by unit, and nothing of it is saved.
+
+Where units come from is pluggable: the built-in source is every field registered with
+django-modeltranslation (one column per language); an app whose translations live in rows of
+their own (the web edition: one version per language) registers a source of its own with
+`register_source` (see `UnitSource`). A source gives units and saves the accepted ones as
+drafts its own way; the checks above are the same for all.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -30,14 +37,22 @@ from translate.storage.placeables import xliff as placeables
 
 from editorial.actions import SaveDraft
 from editorial.models import DraftStateMixin
-from reportsite.translated_content import DEFAULT, column, editable_translated_fields
+from reportsite.translated_content import (
+    DEFAULT,
+    column,
+    editable_translated_fields,
+    other_languages,
+)
 
-from .status import MISSING, OUT_OF_DATE, digest, statuses, translated_models
+from .status import CURRENT, MISSING, OUT_OF_DATE, digest, statuses, translated_models
 
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 SCOPES = {"all": "everything", "todo": "only what is missing or out of date"}
-# HTML tags, Markdown link addresses "](…)", bare URLs and heading ids "{#…}".
-MARKUP = re.compile(r"<[^<>\n]+>|\]\([^()\s]*(?:\s\"[^\"]*\")?\)|https?://[^\s<>()\[\]]+|\{#[^}\s]+\}")
+# HTML tags and comments, Markdown link addresses "](…)", bare URLs, heading ids "{#…}" and
+# the tokens a page fills in when it is shown ("@@read@@").
+MARKUP = re.compile(
+    r"<[^<>\n]+>|\]\([^()\s]*(?:\s\"[^\"]*\")?\)|https?://[^\s<>()\[\]]+|\{#[^}\s]+\}|@@[a-z-]+@@"
+)
 PO_PLACEHOLDER = re.compile(r"%\(m(\d+)\)s|%%")
 
 
@@ -73,9 +88,41 @@ def placeholders(source):
     return {str(i): markup for i, markup in enumerate(split_markup(source)[1::2], start=1)}
 
 
+class Refused(Exception):
+    """A unit an import cannot take; the message says why, in the editor's words."""
+
+    def __init__(self, message, label=None):
+        super().__init__(message)
+        self.message = message
+        self.label = label
+
+
+class TranslationUnit:
+    """What every unit offers, whatever its source: `key` (unique, without colons at its
+    start that could be read as another source's), `source` (the English text), `target`
+    (the translation as it is now), `label` and `note` (where the text appears),
+    `max_length` (or None), and `html` (True when the text is HTML: translators see its
+    text unescaped, and what they type is escaped back)."""
+
+    html = False
+    max_length = None
+
+    @property
+    def id(self):
+        return f"{self.key}:{digest(self.source)[:12]}:{digest(self.target)[:12]}"
+
+    def refusal(self, user):
+        """Why `user` may not import this unit at all (rights, kinds of content), or None."""
+        return None
+
+    def conflict(self):
+        """Why the import would overwrite someone's pending work, or None."""
+        return None
+
+
 @dataclass
-class Unit:
-    """One translated field of one item, in one language."""
+class Unit(TranslationUnit):
+    """One translated field of one item, in one language (a modeltranslation column)."""
 
     obj: object
     field: str
@@ -95,12 +142,12 @@ class Unit:
         return getattr(self.obj, column(self.field, self.language)) or ""
 
     @property
-    def id(self):
-        return f"{self.key}:{digest(self.source)[:12]}:{digest(self.target)[:12]}"
-
-    @property
     def max_length(self):
         return self.obj._meta.get_field(column(self.field, self.language)).max_length
+
+    @property
+    def label(self):
+        return f"{self.obj._meta.verbose_name.capitalize()} “{self.obj}”, {self.obj._meta.get_field(self.field).verbose_name}"
 
     @property
     def note(self):
@@ -114,37 +161,122 @@ class Unit:
             where += f"; at most {self.max_length} characters"
         return where + "."
 
+    def refusal(self, user):
+        meta = self.obj._meta
+        if not user.has_perm(f"{meta.app_label}.change_{meta.model_name}"):
+            return f"You may not change {meta.verbose_name_plural}."
+        if not isinstance(self.obj, DraftStateMixin):
+            return (f"{meta.verbose_name_plural.capitalize()} have no drafts, so an import cannot prepare "
+                    "them for preview: paste this translation on the item's page in the admin.")
+        return None
+
+    def conflict(self):
+        draft = getattr(self.obj, "draft", None) or {}
+        name = column(self.field, self.language)
+        if name in draft and (draft[name] or "") != self.target:
+            return f"A draft of this item already holds another {self.language} text; it was not overwritten."
+        return None
+
+
+class UnitSource:
+    """Where units come from and where accepted ones go. Subclasses give:
+
+    - `units(language, scope, user)`: the units an export holds;
+    - `owns(key)`: whether a unit key is one of theirs;
+    - `unit(key, language)`: the unit of a key (raise `Refused` when its item is gone);
+    - `save(accepted, language, user)`: store [(unit, text)] as drafts, in the caller's
+      transaction, and return the drafts (items with an admin page) to show the editor;
+    - `status_counts(user)`: {language: {state: number of items}}, for the dashboard.
+    """
+
+
+class ContentUnits(UnitSource):
+    """Every field registered with django-modeltranslation."""
+
+    def units(self, language, scope, user):
+        units = []
+        for model in translated_models():
+            meta = model._meta
+            if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
+                continue
+            objects = list(model._default_manager.order_by("pk"))
+            states = statuses(objects)
+            for obj in objects:
+                state = states[obj.pk].languages.get(language, {})
+                todo = set(state.get(MISSING, [])) | set(state.get(OUT_OF_DATE, []))
+                for name in editable_translated_fields(model):
+                    unit = Unit(obj, name, language)
+                    if not unit.source.strip():
+                        continue
+                    if scope == "todo" and name not in todo:
+                        continue
+                    units.append(unit)
+        return units
+
+    def _models(self):
+        return {f"{m._meta.app_label}.{m._meta.model_name}": m for m in translated_models()}
+
+    def owns(self, key):
+        return CONTENT_KEY.match(key) is not None
+
+    def unit(self, key, language):
+        match = CONTENT_KEY.match(key)
+        model = self._models().get(match.group("model"))
+        if model is None or match.group("field") not in editable_translated_fields(model):
+            raise Refused("This unit is not one this site exported.")
+        obj = model._default_manager.filter(pk=match.group("pk")).first()
+        if obj is None:
+            raise Refused("The item no longer exists.", label=key)
+        return Unit(obj, match.group("field"), language)
+
+    def save(self, accepted, language, user):
+        values = {}
+        for unit, text in accepted:
+            values.setdefault(unit.obj, {})[column(unit.field, language)] = text
+        for obj, columns in values.items():
+            ImportTranslation(obj, user, values=columns, language=language).execute()
+        return list(values)
+
+    def status_counts(self, user):
+        counts = {code: {MISSING: 0, OUT_OF_DATE: 0, CURRENT: 0} for code, _name in other_languages()}
+        for model in translated_models():
+            meta = model._meta
+            if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
+                continue
+            for status in statuses(model._default_manager.all()).values():
+                for code in counts:
+                    counts[code][status.state(code)] += 1
+        return counts
+
+
+CONTENT_KEY = re.compile(r"^(?P<model>[a-z_]+\.[a-z_]+):(?P<pk>[^:]+):(?P<field>[a-z_]+)$")
+_sources = [ContentUnits]
+
+
+def register_source(source_class):
+    """Add a kind of UnitSource (from an app's AppConfig.ready)."""
+    if source_class not in _sources:
+        _sources.append(source_class)
+
+
+def sources():
+    """One new instance of every source: a source may keep what it read for one export or
+    import, never longer."""
+    return [source_class() for source_class in _sources]
+
 
 def units_for(language, scope, user):
-    """The units of `language` an export holds, for the models `user` may view."""
-    units = []
-    for model in translated_models():
-        meta = model._meta
-        if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
-            continue
-        objects = list(model._default_manager.order_by("pk"))
-        states = statuses(objects)
-        for obj in objects:
-            state = states[obj.pk].languages.get(language, {})
-            todo = set(state.get(MISSING, [])) | set(state.get(OUT_OF_DATE, []))
-            for name in editable_translated_fields(model):
-                unit = Unit(obj, name, language)
-                if not unit.source.strip():
-                    continue
-                if scope == "todo" and name not in todo:
-                    continue
-                units.append(unit)
-    return units
+    """The units of `language` an export holds, of the content `user` may view."""
+    return [unit for source in sources() for unit in source.units(language, scope, user)]
 
 
 def export_xliff(units, language):
     store = Xliff12File(sourcelanguage=DEFAULT, targetlanguage=language)
     for unit in units:
-        numbers = {markup: number for number, markup in placeholders(unit.source).items()}
         xml_unit = store.addsourceunit(unit.source, filename="reportsite")
-        xml_unit.rich_source = [_rich(unit.source, numbers)]
+        xml_unit.rich_source = [_rich(unit.source, unit.source, unit.html)]
         if unit.target:
-            xml_unit.rich_target = [_rich(unit.target, numbers)]
+            xml_unit.rich_target = [_rich(unit.target, unit.source, unit.html)]
         xml_unit.setid(unit.id)
         xml_unit.addnote(unit.note, origin="developer")
         if unit.max_length:
@@ -154,14 +286,27 @@ def export_xliff(units, language):
     return bytes(store)
 
 
-def _rich(text, numbers):
-    parts = split_markup(text)
+def numbered(text, source):
+    """`text` split as split_markup does, each markup part paired with its placeholder's
+    number in `source` (the same markup repeated is numbered once per occurrence, in order),
+    or None for markup the source does not have."""
+    free = {}
+    for number, markup in placeholders(source).items():
+        free.setdefault(markup, []).append(number)
+    pairs = []
+    for index, part in enumerate(split_markup(text)):
+        number = free[part].pop(0) if index % 2 and free.get(part) else None
+        pairs.append((part, number))
+    return pairs
+
+
+def _rich(text, source, is_html):
     elements = []
-    for index, part in enumerate(parts):
-        if index % 2 and part in numbers:
-            elements.append(placeables.X(id=numbers[part]))
+    for part, number in numbered(text, source):
+        if number is not None:
+            elements.append(placeables.X(id=number))
         elif part:
-            elements.append(part)
+            elements.append(html.unescape(part) if is_html else part)
     return StringElem(elements)
 
 
@@ -176,25 +321,23 @@ def export_po(units, language):
         "X-Exported": timezone.now().isoformat(timespec="seconds"),
     }
     for unit in units:
-        numbers = {markup: number for number, markup in placeholders(unit.source).items()}
         catalogue.append(polib.POEntry(
             msgctxt=unit.id,
-            msgid=_po_text(unit.source, numbers),
-            msgstr=_po_text(unit.target, numbers) if unit.target else "",
+            msgid=_po_text(unit.source, unit.source, unit.html),
+            msgstr=_po_text(unit.target, unit.source, unit.html) if unit.target else "",
             comment=unit.note,
             flags=["python-format"],
         ))
     return str(catalogue).encode()
 
 
-def _po_text(text, numbers):
-    parts = split_markup(text)
+def _po_text(text, source, is_html):
     out = []
-    for index, part in enumerate(parts):
-        if index % 2 and part in numbers:
-            out.append(f"%(m{numbers[part]})s")
+    for part, number in numbered(text, source):
+        if number is not None:
+            out.append(f"%(m{number})s")
         else:
-            out.append(part.replace("%", "%%"))
+            out.append((html.unescape(part) if is_html else part).replace("%", "%%"))
     return "".join(out)
 
 
@@ -284,7 +427,7 @@ def _read_po(text, language):
     return rows
 
 
-UNIT_ID = re.compile(r"^(?P<model>[a-z_]+\.[a-z_]+):(?P<pk>[^:]+):(?P<field>[a-z_]+):(?P<source>[0-9a-f]{12}):(?P<base>[0-9a-f]{12})$")
+UNIT_ID = re.compile(r"^(?P<key>.+):(?P<source>[0-9a-f]{12}):(?P<base>[0-9a-f]{12})$", re.S)
 
 
 def import_translations(data, language, user):
@@ -292,40 +435,39 @@ def import_translations(data, language, user):
     drafts in one transaction, and say unit by unit what was done. Raises UnreadableFile when
     the file as a whole is not a translation into `language`."""
     report = Report()
-    accepted = {}  # item -> {column: text}
-    allowed_models = {f"{m._meta.app_label}.{m._meta.model_name}": m for m in translated_models()}
+    accepted = {}  # source -> [(unit, text)]
+    active = sources()
     for unit_id, pieces, problem in read_units(data, language):
         match = UNIT_ID.match(unit_id)
-        model = allowed_models.get(match.group("model")) if match else None
-        if model is None or match.group("field") not in editable_translated_fields(model):
+        source = next((s for s in active if match and s.owns(match.group("key"))), None)
+        if source is None:
             report.outcomes.append(Outcome(unit_id, unit_id[:80], False, "This unit is not one this site exported."))
             continue
-        obj = model._default_manager.filter(pk=match.group("pk")).first()
-        if obj is None:
-            report.outcomes.append(Outcome(unit_id, unit_id, False, "The item no longer exists."))
+        try:
+            unit = source.unit(match.group("key"), language)
+        except Refused as refused:
+            label = refused.label or unit_id[:80]
+            report.outcomes.append(Outcome(unit_id, label, False, refused.message))
             continue
-        unit = Unit(obj, match.group("field"), language)
-        label = f"{obj._meta.verbose_name.capitalize()} “{obj}”, {obj._meta.get_field(unit.field).verbose_name}"
         refuse = _problem(unit, match, pieces, problem, user)
         if refuse is None and pieces is None:
             continue  # left untranslated: nothing to do, nothing to say
         if refuse:
-            report.outcomes.append(Outcome(unit_id, label, False, refuse))
+            report.outcomes.append(Outcome(unit_id, unit.label, False, refuse))
             continue
         text = _text(unit, pieces)
         if text == unit.target:
-            report.outcomes.append(Outcome(unit_id, label, True, "Unchanged."))
+            report.outcomes.append(Outcome(unit_id, unit.label, True, "Unchanged."))
             continue
         length_problem = _length_problem(unit, text)
         if length_problem:
-            report.outcomes.append(Outcome(unit_id, label, False, length_problem))
+            report.outcomes.append(Outcome(unit_id, unit.label, False, length_problem))
             continue
-        accepted.setdefault(obj, {})[column(unit.field, language)] = text
-        report.outcomes.append(Outcome(unit_id, label, True, "Saved in a draft."))
+        accepted.setdefault(source, []).append((unit, text))
+        report.outcomes.append(Outcome(unit_id, unit.label, True, "Saved in a draft."))
     with transaction.atomic():
-        for obj, values in accepted.items():
-            ImportTranslation(obj, user, values=values, language=language).execute()
-            report.drafts.append(obj)
+        for source, pairs in accepted.items():
+            report.drafts.extend(source.save(pairs, language, user))
     return report
 
 
@@ -341,23 +483,19 @@ class ImportTranslation(SaveDraft):
 
 
 def _problem(unit, match, pieces, problem, user):
-    meta = unit.obj._meta
-    if not user.has_perm(f"{meta.app_label}.change_{meta.model_name}"):
-        return f"You may not change {meta.verbose_name_plural}."
-    if not isinstance(unit.obj, DraftStateMixin):
-        return (f"{meta.verbose_name_plural.capitalize()} have no drafts, so an import cannot prepare "
-                "them for preview: paste this translation on the item's page in the admin.")
+    if pieces is None:
+        return None  # left untranslated
+    refusal = unit.refusal(user)
+    if refusal:
+        return refusal
     if digest(unit.source)[:12] != match.group("source"):
         return "The English text changed after the export: export again to translate the new text."
-    if pieces is None:
-        return None
     if digest(unit.target)[:12] != match.group("base"):
         return (f"The {unit.language} text was changed on the site after the export; it was not "
                 "overwritten. Export again, or compare the two and edit the item in the admin.")
-    draft = getattr(unit.obj, "draft", None) or {}
-    name = column(unit.field, unit.language)
-    if name in draft and (draft[name] or "") != unit.target:
-        return f"A draft of this item already holds another {unit.language} text; it was not overwritten."
+    conflict = unit.conflict()
+    if conflict:
+        return conflict
     if problem:
         return problem
     expected = placeholders(unit.source)
@@ -380,8 +518,13 @@ def _problem(unit, match, pieces, problem, user):
 
 
 def _text(unit, pieces):
+    """The translation as stored: placeholders back to the English markup; in HTML, what the
+    translator typed is text (escaped), never markup."""
     expected = placeholders(unit.source)
-    return "".join(expected[value] if kind == "placeholder" else value for kind, value in pieces)
+    return "".join(
+        expected[value] if kind == "placeholder" else (html.escape(value, quote=False) if unit.html else value)
+        for kind, value in pieces
+    )
 
 
 def _length_problem(unit, text):

@@ -1,24 +1,23 @@
-"""The dashboard panel: per language, how many items are missing a translation or have one
-that is out of date, with links to the lists filtered that way and to the export."""
+"""The dashboard panel: per language, how many items (of every source of units: translated
+fields, and the parts of the web edition) are missing a translation or have one that is out
+of date, with links to the export."""
 
 from django.urls import NoReverseMatch, reverse
 
 from reportsite.translated_content import other_languages
 
-from .status import CURRENT, MISSING, OUT_OF_DATE, statuses, translated_models
+from .exchange import sources
+from .status import CURRENT, MISSING, OUT_OF_DATE
 
 
 def translation_panel(request):
     if not request.user.has_perm("translations.exchange_translations"):
         return None
     counts = {code: {MISSING: 0, OUT_OF_DATE: 0, CURRENT: 0} for code, _name in other_languages()}
-    for model in translated_models():
-        meta = model._meta
-        if not request.user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
-            continue
-        for status in statuses(model._default_manager.all()).values():
-            for code in counts:
-                counts[code][status.state(code)] += 1
+    for source in sources():
+        for code, states in source.status_counts(request.user).items():
+            for state, number in states.items():
+                counts[code][state] += number
     try:
         exchange_url = reverse("admin:translations_translationsource_changelist")
     except NoReverseMatch:
