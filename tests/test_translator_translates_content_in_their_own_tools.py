@@ -222,3 +222,19 @@ def test_people_without_the_right_cannot_export_or_import(
     data = privacy_officer_client.get(EXPORT, query).content.decode()
     contexts = [entry.msgctxt for entry in polib.pofile(data)]
     assert contexts and all(context.startswith("consent.") for context in contexts)
+
+
+def test_markup_repeated_in_a_text_comes_back_in_place(editor_client, make_publication):
+    publication = make_publication(title="Terms", body="<abbr>AI</abbr> and <abbr>ML</abbr> and <abbr>RL</abbr>.")
+    store = xliff.xlifffile.parsestring(export(editor_client, scope="all"))
+    body = units_by_field(store)[("publications.publication", publication.pk, "body")]
+    # Each occurrence has a placeholder of its own: 1 <abbr>, 2 </abbr>, 3 <abbr>, ...
+    assert [e.id for e in body.rich_source[0].flatten() if isinstance(e, placeables.X)] == ["1", "2", "3", "4", "5", "6"]
+    body.rich_target = [StringElem([
+        placeables.X(id="1"), "IA", placeables.X(id="2"), " et ", placeables.X(id="3"), "AA",
+        placeables.X(id="4"), " et ", placeables.X(id="5"), "AR", placeables.X(id="6"), ".",
+    ])]
+    html = send(editor_client, bytes(store), "fr.xlf").content.decode()
+    assert "1 unit accepted, 0 refused" in html
+    publication.refresh_from_db()
+    assert publication.draft["body_fr"] == "<abbr>IA</abbr> et <abbr>AA</abbr> et <abbr>AR</abbr>."
