@@ -28,6 +28,7 @@ from tests.test_translator_translates_content_in_their_own_tools import (
     export,
     send,
 )
+from tests.test_visitor_reads_every_language_without_stray_english import nu_errors
 from translations.status import CURRENT, MISSING, OUT_OF_DATE
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def figure_files(figure):
 
 
 def test_an_xliff_round_trip_makes_a_french_draft_version_refuses_a_broken_unit_and_tracks_status(
-    client, editor_client, editor, report
+    client, editor_client, editor, report, tmp_path
 ):
     publication, source = report
     english = Edition.objects.get(language="en").current_version
@@ -125,6 +126,12 @@ def test_an_xliff_round_trip_makes_a_french_draft_version_refuses_a_broken_unit_
     assert set(figure_files(french_figure)).isdisjoint(figure_files(english.figures.get()))
     assert all(default_storage.exists(name) for name in figure_files(french_figure))
     assert french_figure.renditions["fallback"]["name"] in page
+    # The marks are valid HTML on every kind of page the translated version makes.
+    pages = {path: client.get(path).text for path in [
+        PAGE, "/fr/publication/report/read/", "/fr/publication/report/read/fig-1/", "/fr/publication/report/read/tbl-1/",
+    ]}
+    assert "Légende traduite" in pages["/fr/publication/report/read/fig-1/"]
+    assert nu_errors(pages, tmp_path) == []
 
     status = edition_status(publication, "fr")
     states = {(u.kind, u.field, u.identifier): u.state for u in _units(publication)}
