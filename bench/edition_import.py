@@ -22,7 +22,11 @@ content, collected static files):
   a real change can be told from the machine's noise;
 - prints the chapter's HTML bytes, raw, gzip (level 6) and Brotli (quality 5);
 - with `--lighthouse`, runs bench/lighthouse.py on the longest chapter against that
-  server (mobile, median of 3 runs; Lighthouse installed as that script says).
+  server (mobile, median of 3 runs; Lighthouse installed as that script says);
+- with `--translation`, instead of serving it: exports the whole edition for French
+  translators (XLIFF, and PO with the site's other content), "translates" every unit in
+  the XLIFF as a CAT tool would (placeholders kept), imports it and publishes the French
+  version: seconds, bytes, peak memory, and the French longest chapter's queries.
 
 Goals (issue 16): import ≤ 60 s, peak ≤ 600 MB, queries ≤ 10 rendered and 0 cached,
 throughput ÷ static ≥ 0.9.
@@ -88,6 +92,48 @@ print(json.dumps({{"path": path, "rendered": len(rendered), "cached": len(cached
 """
 
 
+TRANSLATE = """
+import json, resource, time
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from translate.storage import xliff
+from translate.storage.placeables import StringElem, xliff as placeables
+from editorial.actions import Publish
+from editions.models import EditionVersion
+from translations.exchange import export_po, export_xliff, import_translations, units_for
+user = User.objects.get(username="bench")
+started = time.monotonic()
+units = [unit for unit in units_for("fr", "all", user) if unit.key.startswith("edition:")]
+data = export_xliff(units, "fr")
+xliff_seconds = time.monotonic() - started
+started = time.monotonic()
+po = export_po(units_for("fr", "all", user), "fr")
+po_seconds = time.monotonic() - started
+# The translator's tool: every text piece "translated", every placeholder kept.
+store = xliff.xlifffile.parsestring(data)
+for unit in store.units:
+    unit.rich_target = [StringElem([e if isinstance(e, placeables.X) else "FR " + str(e)
+                                    for e in unit.rich_source[0].flatten()])]
+returned = bytes(store)
+started = time.monotonic()
+report = import_translations(returned, "fr", user)
+import_seconds = time.monotonic() - started
+version = EditionVersion.objects.filter(edition__language="fr").latest("pk")
+Publish(version, user).execute()
+longest = version.chapters.order_by("-word_count").first()
+client = Client(HTTP_HOST="127.0.0.1")
+with CaptureQueriesContext(connection) as rendered:
+    page = client.get("/fr/publication/{slug}/read/" + longest.identifier + "/")
+print(json.dumps({{"units": len(units), "xliff_seconds": xliff_seconds, "xliff_bytes": len(data),
+    "po_seconds": po_seconds, "po_bytes": len(po), "import_seconds": import_seconds,
+    "accepted": len(report.accepted), "refused": len(report.refused),
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "status": page.status_code, "queries": len(rendered), "french": "FR " in page.content.decode()}}))
+"""
+
+
 def shell(site, code):
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=site.env, capture_output=True, text=True,
@@ -103,6 +149,8 @@ def main():
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per run")
     parser.add_argument("--repeats", type=int, default=3, help="chapter runs, each between static runs")
     parser.add_argument("--lighthouse", action="store_true", help="Lighthouse on the longest chapter")
+    parser.add_argument("--translation", action="store_true",
+                        help="only the translators' round trip of the whole report into French, then stop")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: install it (Debian/Ubuntu: apt-get install wrk), then run again.")
@@ -134,6 +182,15 @@ def main():
         page = shell(site, PUBLISH_AND_COUNT.format(slug=slug))
         print(f"Longest chapter {page['path']} ({page['words']} words, {page['figures']} figures): "
               f"{page['rendered']} queries rendered (goal ≤ 10), {page['cached']} cached ({page['cache']}, goal 0)")
+        if options.translation:
+            result = shell(site, TRANSLATE.format(slug=slug))
+            print(f"Translation export of the whole edition: {result['units']} units; XLIFF "
+                  f"{result['xliff_bytes']:,} bytes in {result['xliff_seconds']:.1f} s; PO (with the site's other "
+                  f"content) {result['po_bytes']:,} bytes in {result['po_seconds']:.1f} s")
+            print(f"Import of every unit translated: {result['import_seconds']:.1f} s, {result['accepted']} accepted, "
+                  f"{result['refused']} refused; peak memory {result['peak_mb']:.0f} MB; the French longest chapter: "
+                  f"{result['status']}, {result['queries']} queries, French text shown: {result['french']}")
+            return
 
         port = free_port()
         with site.gunicorn(port, workers=2):
