@@ -35,6 +35,7 @@ from django.urls import reverse
 
 from editorial.actions import Action
 from editorial.files import private_storage
+from reportsite.translated_content import column
 from translations.exchange import Refused, TranslationUnit, UnitSource
 from translations.status import CURRENT, MISSING, OUT_OF_DATE, digest
 
@@ -388,8 +389,10 @@ def copy_for_translation(english, published, language):
     has them (same identifier), else the English ones, marked as such; references as they
     are; the figures' and data files copied under the new version's own names."""
     edition, _created = Edition.objects.get_or_create(publication_id=english.edition.publication_id, language=language)
+    publication = edition.publication
+    title = getattr(publication, column("title", language), None) or english.title
     version = EditionVersion.objects.create(
-        edition=edition, number=edition.next_number(), title=english.title, authors=english.authors,
+        edition=edition, number=edition.next_number(), title=title, authors=english.authors,
         date_text=english.date_text, source_name=f"Translation of version {english.number} ({english.source_name})",
         word_count=english.word_count, translation_of=english,
         note=f"Translated from the English version {english.number}.",
@@ -416,6 +419,9 @@ def copy_for_translation(english, published, language):
                     copy.translated_from[field] = (source.translated_from or {}).get(field, digest(english_text))
                 elif english_text.strip():
                     copy.english_fields.append(field)
+            if kind_name == "section":
+                # The English version's corrections, shown in English until the language's own.
+                copy.errata_notes = [{**note, "lang": ENGLISH} for note in row.errata_notes]
             if kind_name == "section" and not copy.in_english("html"):
                 copy.text = plain(copy.html)
                 copy.word_count = len(copy.text.split())

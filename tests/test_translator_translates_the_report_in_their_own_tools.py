@@ -75,6 +75,7 @@ def test_an_xliff_round_trip_makes_a_french_draft_version_refuses_a_broken_unit_
     publication, source = report
     english = Edition.objects.get(language="en").current_version
     section = english.sections.get(identifier="sec-1-1")
+    english.sections.get(identifier="sec-1-2").errata.create(text="A corrected number.")
     assert edition_status(publication, "fr")[MISSING] > 0
 
     data = export(editor_client, scope="all")
@@ -120,6 +121,7 @@ def test_an_xliff_round_trip_makes_a_french_draft_version_refuses_a_broken_unit_
     assert "Première section" in page and "Légende traduite" in page
     assert re.search(r'<section class="reader-section" aria-labelledby="sec-1-1">', page)
     assert re.search(r'<section class="reader-section" aria-labelledby="sec-1-2" lang="en" dir="ltr">', page)
+    assert '<span lang="en" dir="ltr">A corrected number.</span>' in page  # not translated: marked
     # The French version owns copies of the figure's files; they are public now, and
     # taking French off the site leaves the English edition's files where they are.
     french_figure = draft.figures.get()
