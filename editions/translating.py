@@ -36,7 +36,7 @@ from django.urls import reverse
 from editorial.actions import Action
 from editorial.files import private_storage
 from reportsite.translated_content import column
-from translations.exchange import Refused, TranslationUnit, UnitSource
+from translations.exchange import Refused, TranslationUnit, UnitSource, find_item
 from translations.status import CURRENT, MISSING, OUT_OF_DATE, digest
 
 from .models import (
@@ -247,11 +247,11 @@ class EditionUnits(UnitSource):
         publication_pk, _, rest = key.removeprefix(PREFIX).partition(":")
         kind, _, rest = rest.partition(":")
         field, _, identifier = rest.partition(":")
-        if kind not in KINDS or field not in KINDS[kind].fields or not publication_pk.isdigit():
+        if kind not in KINDS or field not in KINDS[kind].fields:
             raise Refused("This unit is not one this site exported.")
         cache = self.reports.setdefault(language, {})
         if publication_pk not in cache:
-            publication = Publication.objects.filter(pk=publication_pk).first()
+            publication = find_item(Publication, publication_pk)
             cache[publication_pk] = Report.load(publication, language) if publication else None
         report = cache[publication_pk]
         if report is None:

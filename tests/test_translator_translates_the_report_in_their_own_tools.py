@@ -225,3 +225,23 @@ def test_people_who_may_not_make_versions_cannot_import_the_report(client, djang
     html = send(browser, bytes(store), "fr.xlf").content.decode()
     assert "0 units accepted, 1 refused" in html and "You may not make versions of report editions." in html, result(html)
     assert not EditionVersion.objects.filter(edition__language="fr").exists()
+
+
+@pytest.mark.parametrize("bad_key", [
+    "edition:99999999999999999999999999:chapter:title:chapter-1",
+    "edition:1:chapter:nofield:chapter-1",
+    "edition:x:chapter:title:chapter-1",
+    "publications.publication:abc:title",
+    "publications.publication:99999999999999999999999999:title",
+    "publications.publication:3000000000:title",  # beyond PostgreSQL's integer
+    "publications.nomodel:1:title",
+])
+def test_a_unit_id_the_site_never_made_is_refused_not_an_error(editor_client, report, bad_key):
+    store = xliff.xlifffile.parsestring(export(editor_client, scope="all"))
+    unit = edition_units(store)[("chapter", "title", "chapter-1")]
+    source, base = unit.xmlelement.get("id").rsplit(":", 2)[1:]
+    unit.setid(f"{bad_key}:{source}:{base}")
+    unit.target = "Premier chapitre"
+    response = send(editor_client, bytes(store), "fr.xlf")
+    assert response.status_code == 200
+    assert "0 units accepted, 1 refused" in response.content.decode(), result(response.content.decode())

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 import polib
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from translate.storage import xliff
@@ -224,7 +225,7 @@ class ContentUnits(UnitSource):
         model = self._models().get(match.group("model"))
         if model is None or match.group("field") not in editable_translated_fields(model):
             raise Refused("This unit is not one this site exported.")
-        obj = model._default_manager.filter(pk=match.group("pk")).first()
+        obj = find_item(model, match.group("pk"))
         if obj is None:
             raise Refused("The item no longer exists.", label=key)
         return Unit(obj, match.group("field"), language)
@@ -247,6 +248,18 @@ class ContentUnits(UnitSource):
                 for code in counts:
                     counts[code][status.state(code)] += 1
         return counts
+
+
+def find_item(model, pk):
+    """The item of `model` with primary key `pk` (text from a file), or None, also when no
+    primary key could be that text (not a number, or beyond what a database holds)."""
+    try:
+        value = model._meta.pk.to_python(pk)
+    except ValidationError:
+        return None
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        return None
+    return model._default_manager.filter(pk=value).first()
 
 
 CONTENT_KEY = re.compile(r"^(?P<model>[a-z_]+\.[a-z_]+):(?P<pk>[^:]+):(?P<field>[a-z_]+)$")
