@@ -9,6 +9,7 @@ and the benchmarks in bench/ all use them. Deployment code never imports the tes
 
 import atexit
 import contextlib
+import fcntl
 import os
 import secrets
 import shutil
@@ -48,6 +49,10 @@ STORE_VARIABLES = {
 }
 # {(seed, static): folder of a prepared site} of this process.
 _prepared_sites = {}
+# A folder where the processes of one run (a test suite's workers) share their prepared
+# sites: each kind is prepared once for all of them, under a lock. Without it, each process
+# prepares its own.
+SHARED_PREPARED_SITES = "REPORTSITE_PREPARED_SITES"
 
 
 def _link_or_copy(source, destination):
@@ -139,10 +144,7 @@ class TemporarySite:
         kind = (seed, static)
         template = _prepared_sites.get(kind)
         if template is None or not template.is_dir():
-            folder = Path(tempfile.mkdtemp(prefix="reportsite-prepared-"))
-            atexit.register(shutil.rmtree, folder, ignore_errors=True)
-            self._prepare_here(TemporarySite(folder), seed, static)
-            _prepared_sites[kind] = template = folder
+            _prepared_sites[kind] = template = self._template(seed, static)
         for item in template.iterdir():
             if item.name == "static":
                 shutil.copytree(item, self.folder / item.name, copy_function=_link_or_copy)
@@ -151,6 +153,26 @@ class TemporarySite:
             else:
                 shutil.copy2(item, self.folder / item.name)
         return self
+
+    def _template(self, seed, static):
+        """A prepared site of this kind to copy: the run's shared one (prepared by whichever
+        process asks first, while the others wait for it), or one of this process's own."""
+        shared = os.environ.get(SHARED_PREPARED_SITES)
+        if not shared:
+            folder = Path(tempfile.mkdtemp(prefix="reportsite-prepared-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            self._prepare_here(TemporarySite(folder), seed, static)
+            return folder
+        folder = Path(shared) / f"seed-{int(seed)}-static-{int(static)}"
+        ready = folder.with_name(folder.name + ".ready")
+        with open(folder.with_name(folder.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not ready.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True)
+                self._prepare_here(TemporarySite(folder), seed, static)
+                ready.touch()
+        return folder
 
     def _prepare_here(self, site, seed, static):
         site.manage("migrate", "--noinput", "-v0")

@@ -53,6 +53,17 @@ def pytest_xdist_auto_num_workers(config):
 def pytest_configure(config):
     from django.conf import settings
 
+    if not hasattr(config, "workerinput"):
+        # The run's controller: its workers (started later, with its environment) share
+        # the sites they prepare (deploy.processes.TemporarySite.prepare): each kind is
+        # migrated and seeded once per run, not once per worker.
+        import tempfile
+
+        from deploy.processes import SHARED_PREPARED_SITES
+
+        config.prepared_sites = tempfile.mkdtemp(prefix="reportsite-prepared-run-")
+        os.environ[SHARED_PREPARED_SITES] = config.prepared_sites
+
     redis_databases_of_this_worker(settings)
     # The site's SQLite backend is Django's under another name (reportsite.private_sqlite3),
     # which pytest-django does not recognise: under xdist it would name each worker's test
@@ -315,3 +326,10 @@ def consent_seed(db):
     from consent.seed import load_consent_seed
 
     load_consent_seed()
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    if getattr(config, "prepared_sites", None):
+        shutil.rmtree(config.prepared_sites, ignore_errors=True)
