@@ -112,10 +112,11 @@ def record_appended(records):
 
 def _add_to_days(cursor, changes):
     """Add {(day, language): [visitors, allowed counts]} to the day rows: one SELECT of the
-    rows, then one batch of UPDATEs (pipelined by psycopg), INSERTs and DELETEs."""
+    rows, one UPDATE of those that stay, an INSERT or DELETE for a row that starts or ends."""
     quote = cursor.db.ops.quote_name
     table = quote(ConsentDaySummary._meta.db_table)
     day_column, language_column = quote("day"), quote("language")
+    where = f"{day_column} = %s AND {language_column} = %s"
     keys = {
         (_prepared(ConsentDaySummary, "day", day, cursor.db), language): (day, language)
         for day, language in changes
@@ -123,7 +124,7 @@ def _add_to_days(cursor, changes):
     cursor.execute(
         f"SELECT {day_column}, {language_column}, {quote('visitors')}, {quote('allowed')} "
         f"FROM {table} WHERE "
-        + " OR ".join([f"({day_column} = %s AND {language_column} = %s)"] * len(keys)),
+        + " OR ".join([f"({where})"] * len(keys)),
         [value for key in keys for value in key],
     )
     stored = {(day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day),
@@ -142,25 +143,30 @@ def _add_to_days(cursor, changes):
                           {slug: count for slug, count in sorted(counts.items()) if count},
                           cursor.db)
         if row and not visitors:
-            deletes.append(list(key))
+            deletes.append(key)
         elif row:
-            updates.append([visitors, value, *key])
+            updates.append((key, visitors, value))
         elif visitors:
             inserts.append([*key, visitors, value])
-    where = f"WHERE {day_column} = %s AND {language_column} = %s"
     if updates:
-        cursor.executemany(
-            f"UPDATE {table} SET {quote('visitors')} = %s, {quote('allowed')} = %s {where}",
-            updates,
+        # One statement for every row (a decision changes two: all languages and its own).
+        cases = " ".join([f"WHEN {where} THEN %s"] * len(updates))
+        cursor.execute(
+            f"UPDATE {table} SET {quote('visitors')} = CASE {cases} END, "
+            f"{quote('allowed')} = CASE {cases} END WHERE "
+            + " OR ".join([f"({where})"] * len(updates)),
+            [value for key, visitors, _ in updates for value in (*key, visitors)]
+            + [value for key, _, allowed in updates for value in (*key, allowed)]
+            + [value for key, _, _ in updates for value in key],
         )
-    if inserts:
-        cursor.executemany(
+    for row in inserts:
+        cursor.execute(
             f"INSERT INTO {table} ({day_column}, {language_column}, {quote('visitors')}, "
             f"{quote('allowed')}) VALUES (%s, %s, %s, %s)",
-            inserts,
+            row,
         )
-    if deletes:
-        cursor.executemany(f"DELETE FROM {table} {where}", deletes)
+    for key in deletes:
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", key)
 
 
 def rebuild(first_day=None, last_day=None, record_model=None, summary_model=None):
