@@ -14,7 +14,9 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _processes():
-    """{pid: (parent pid, user+system CPU seconds)} of every process."""
+    """{pid: (parent pid, user+system CPU seconds)} of every process, its children that
+    have ended included: a Gunicorn worker replaced after GUNICORN_MAX_REQUESTS, or the
+    PostgreSQL backend that served it, leaves its CPU time in its parent's account."""
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -24,8 +26,9 @@ def _processes():
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2:].split()
-        # After the command: state, ppid, ..., utime (14th field overall), stime (15th).
-        found[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS)
+        # After the command: state, ppid, ..., utime (14th field overall), stime (15th),
+        # then cutime and cstime (children waited for).
+        found[int(entry.name)] = (int(fields[1]), sum(map(int, fields[11:15])) / TICKS)
     return found
 
 

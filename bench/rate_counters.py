@@ -1,5 +1,5 @@
 """What one rate-limit count costs (reportsite.counters): the database upsert of the
-embedded default (SQLite, WAL) and, with --redis URL, the Redis SET NX + INCR pipeline.
+embedded default (SQLite, WAL) and, with --redis URL, the Redis count script (INCR, and EXPIRE on a window's first count).
 
     .venv/bin/python bench/rate_counters.py [--counts 2000] [--redis redis://:pw@127.0.0.1:6379/0]
 

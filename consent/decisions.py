@@ -248,7 +248,7 @@ def record(request, state, choices, action, path, shown):
     # A new consent id has no earlier records (consent.summary need not look for them).
     entry.first_of_visitor = not state.consent_id
     with transaction.atomic():
-        ShownTexts.objects.get_or_create(fingerprint=fingerprint, defaults={"content": texts})
+        ShownTexts.objects.keep(fingerprint, texts)
         chain.append([entry])
     return entry
 

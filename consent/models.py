@@ -10,7 +10,8 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -38,6 +39,33 @@ NEVER_REQUIRED = frozenset({SitePurpose.EMBEDS.value, SitePurpose.ANALYTICS.valu
 
 class PurposeNotRemovable(Exception):
     """A purpose cannot be deleted or retired; the message says why and what to do instead."""
+
+
+def _plain_insert(cursor, model, rows, conflict=""):
+    """INSERT `rows` (unsaved instances of `model`) in one plain statement, setting their
+    automatic primary keys as bulk_create does: the ORM's insert compiler costs a consent
+    decision more CPU than the round trip it makes."""
+    meta = model._meta
+    automatic = isinstance(meta.pk, AutoFieldMixin)
+    fields = [field for field in meta.concrete_fields if not (automatic and field is meta.pk)]
+    quote = cursor.db.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(fields))
+    returning = (
+        f" RETURNING {quote(meta.pk.column)}"
+        if automatic and not conflict and cursor.db.features.can_return_rows_from_bulk_insert
+        else ""
+    )
+    cursor.execute(
+        f"INSERT INTO {quote(meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) VALUES "
+        + ", ".join([f"({placeholders})"] * len(rows)) + conflict + returning,
+        [field.get_db_prep_save(getattr(row, field.attname), cursor.db)
+         for row in rows for field in fields],
+    )
+    if returning:
+        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            row.pk = pk
+            row._state.adding = False
 
 
 class PurposeQuerySet(models.QuerySet):
@@ -183,6 +211,22 @@ class PolicyVersion(models.Model):
         return f"Version {self.number} ({self.effective_date:%d %B %Y})"
 
 
+class ShownTextsManager(models.Manager):
+    def keep(self, fingerprint, content):
+        """Store the texts behind `fingerprint` unless they are stored already.
+
+        One plain INSERT that does nothing on a known fingerprint (ON CONFLICT DO NOTHING,
+        in PostgreSQL and SQLite alike): every decision stores its texts this way, so the
+        first one of new texts stores them and the others cost one index probe.
+        """
+        with connection.cursor() as cursor:
+            _plain_insert(
+                cursor, self.model,
+                [self.model(fingerprint=fingerprint, content=content)],
+                conflict=f" ON CONFLICT ({cursor.db.ops.quote_name('fingerprint')}) DO NOTHING",
+            )
+
+
 class ShownTexts(models.Model):
     """The exact banner and purpose texts behind a fingerprint stored in records."""
 
@@ -190,12 +234,22 @@ class ShownTexts(models.Model):
     content = models.JSONField()
     first_used = models.DateTimeField(default=timezone.now)
 
+    objects = ShownTextsManager()
+
     class Meta:
         verbose_name = "shown texts"
         verbose_name_plural = "shown texts"
 
     def __str__(self):
         return self.fingerprint[:12]
+
+
+class ConsentRecordManager(models.Manager):
+    def insert_linked(self, records):
+        """INSERT records that `consent.chain.append` has linked, in one plain statement
+        (under the chain head's lock: no ORM compiling there)."""
+        with connection.cursor() as cursor:
+            _plain_insert(cursor, self.model, records)
 
 
 class ConsentRecord(models.Model):
@@ -227,6 +281,8 @@ class ConsentRecord(models.Model):
     prev_hash = models.CharField(max_length=64)
     record_hash = models.CharField(max_length=64)
 
+    objects = ConsentRecordManager()
+
     class Meta:
         ordering = ["-sequence"]
         indexes = [
@@ -241,11 +297,48 @@ class ConsentRecord(models.Model):
         return f"#{self.sequence} {self.get_action_display()} ({self.consent_id})"
 
 
+# The hash the first record links to.
+GENESIS_HASH = "0" * 64
+
+
+class ChainHeadManager(models.Manager):
+    def lock(self):
+        """(last sequence, last hash) of the head, its row locked until the transaction ends
+        (SELECT ... FOR UPDATE; SQLite's writers are one at a time anyway). Made on first use.
+        """
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT {quote('last_sequence')}, {quote('last_hash')} "
+            f"FROM {quote(self.model._meta.db_table)} WHERE {quote(self.model._meta.pk.column)} = 1"
+            + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+            if row is None:
+                self.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+                cursor.execute(sql)
+                row = cursor.fetchone()
+        return row
+
+    def move_to(self, last_sequence, last_hash):
+        """Set the head (its row locked by `lock` in this transaction)."""
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(self.model._meta.db_table)} SET {quote('last_sequence')} = %s, "
+                f"{quote('last_hash')} = %s WHERE {quote(self.model._meta.pk.column)} = 1",
+                [last_sequence, last_hash],
+            )
+
+
 class ChainHead(models.Model):
     """One row: the last link of the chain. Appends lock it, so they happen one at a time."""
 
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
+
+    objects = ChainHeadManager()
 
     def __str__(self):
         return f"chain head at #{self.last_sequence}"

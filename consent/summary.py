@@ -107,37 +107,66 @@ def record_appended(records):
                     changes[(before_day, language)][1].subtract(_allowed(before_choices))
                 changes[(day, language)][0] += 1
                 changes[(day, language)][1].update(_allowed(record.choices))
-        for (day, language), (visitors, allowed) in changes.items():
-            _add_to_day(cursor, day, language, visitors, allowed)
+        _add_to_days(cursor, changes)
 
 
-def _add_to_day(cursor, day, language, visitors, allowed):
+def _add_to_days(cursor, changes):
+    """Add {(day, language): [visitors, allowed counts]} to the day rows: one SELECT of the
+    rows, one UPDATE of those that stay, an INSERT or DELETE for a row that starts or ends."""
     quote = cursor.db.ops.quote_name
     table = quote(ConsentDaySummary._meta.db_table)
-    key = [_prepared(ConsentDaySummary, "day", day, cursor.db), language]
-    where = f"WHERE {quote('day')} = %s AND {quote('language')} = %s"
-    cursor.execute(f"SELECT {quote('visitors')}, {quote('allowed')} FROM {table} {where}", key)
-    row = cursor.fetchone()
-    counts = collections.Counter()
-    if row:
-        visitors += row[0]
-        counts.update(json.loads(row[1]) if isinstance(row[1], str) else row[1])
-    counts.update(allowed)
-    stored = _prepared(ConsentDaySummary, "allowed",
-                       {slug: count for slug, count in sorted(counts.items()) if count}, cursor.db)
-    if row and not visitors:
-        cursor.execute(f"DELETE FROM {table} {where}", key)
-    elif row:
+    day_column, language_column = quote("day"), quote("language")
+    where = f"{day_column} = %s AND {language_column} = %s"
+    keys = {
+        (_prepared(ConsentDaySummary, "day", day, cursor.db), language): (day, language)
+        for day, language in changes
+    }
+    cursor.execute(
+        f"SELECT {day_column}, {language_column}, {quote('visitors')}, {quote('allowed')} "
+        f"FROM {table} WHERE "
+        + " OR ".join([f"({where})"] * len(keys)),
+        [value for key in keys for value in key],
+    )
+    stored = {(day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day),
+               language): (visitors, allowed)
+              for day, language, visitors, allowed in cursor.fetchall()}
+    updates, inserts, deletes = [], [], []
+    for key, (day, language) in keys.items():
+        visitors, allowed = changes[(day, language)]
+        row = stored.get((day, language))
+        counts = collections.Counter()
+        if row:
+            visitors += row[0]
+            counts.update(json.loads(row[1]) if isinstance(row[1], str) else row[1])
+        counts.update(allowed)
+        value = _prepared(ConsentDaySummary, "allowed",
+                          {slug: count for slug, count in sorted(counts.items()) if count},
+                          cursor.db)
+        if row and not visitors:
+            deletes.append(key)
+        elif row:
+            updates.append((key, visitors, value))
+        elif visitors:
+            inserts.append([*key, visitors, value])
+    if updates:
+        # One statement for every row (a decision changes two: all languages and its own).
+        cases = " ".join([f"WHEN {where} THEN %s"] * len(updates))
         cursor.execute(
-            f"UPDATE {table} SET {quote('visitors')} = %s, {quote('allowed')} = %s {where}",
-            [visitors, stored, *key],
+            f"UPDATE {table} SET {quote('visitors')} = CASE {cases} END, "
+            f"{quote('allowed')} = CASE {cases} END WHERE "
+            + " OR ".join([f"({where})"] * len(updates)),
+            [value for key, visitors, _ in updates for value in (*key, visitors)]
+            + [value for key, _, allowed in updates for value in (*key, allowed)]
+            + [value for key, _, _ in updates for value in key],
         )
-    elif visitors:
+    for row in inserts:
         cursor.execute(
-            f"INSERT INTO {table} ({quote('day')}, {quote('language')}, {quote('visitors')}, "
+            f"INSERT INTO {table} ({day_column}, {language_column}, {quote('visitors')}, "
             f"{quote('allowed')}) VALUES (%s, %s, %s, %s)",
-            [*key, visitors, stored],
+            row,
         )
+    for key in deletes:
+        cursor.execute(f"DELETE FROM {table} WHERE {where}", key)
 
 
 def rebuild(first_day=None, last_day=None, record_model=None, summary_model=None):
@@ -151,7 +180,7 @@ def rebuild(first_day=None, last_day=None, record_model=None, summary_model=None
     with transaction.atomic():
         if record_model is None:
             # Appends wait (they lock the chain head too), so none is counted twice or lost.
-            ChainHead.objects.select_for_update().filter(pk=1).first()
+            ChainHead.objects.lock()
         if first_day is None or last_day is None:
             span = records.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
             summaries.objects.all().delete()

@@ -132,3 +132,32 @@ def test_the_limit_holds_across_workers_sharing_redis_and_survives_a_flood_there
                 with contextlib.suppress(urllib.error.HTTPError):
                     urllib.request.urlopen(origin + url, timeout=30).close()
         assert burst(origin, 5) == [429] * 5
+
+
+def test_a_networks_window_in_redis_always_ends_even_when_redis_lost_its_count(
+    client, settings, redis_url  # noqa: F811
+):
+    """One atomic script per count (INCR, EXPIRE on the window's first): no key is ever
+    left without its expiry, which would hold a network back for good."""
+    import redis
+
+    from reportsite import counters
+
+    settings.CONSENT_RATE_LIMIT = "3/h"
+    settings.CACHES = {
+        **settings.CACHES,
+        "counters": {"BACKEND": "reportsite.rediscache.DegradingRedisCache",
+                     "LOCATION": redis_url, "KEY_PREFIX": "counters"},
+    }
+    server = redis.Redis.from_url(redis_url)
+    statuses = [decide(client, "203.0.113.7").status_code for _ in range(4)]
+    assert statuses == [303, 303, 303, 429]
+    (key,) = server.keys("*ratelimit*")
+    assert int(server.get(key)) == 4 and 0 < server.ttl(key) <= 3601
+    # Redis loses the count (restarted, flushed, evicted): the window starts again, with its
+    # expiry, and Redis is told the script again if it forgot it.
+    server.flushall()
+    server.script_flush()
+    assert counters.count("consent.decide", "203.0.113.0/24", 3600)[0] == 1
+    assert 0 < server.ttl(key) <= 3601
+    assert ConsentRecord.objects.count() == 3
