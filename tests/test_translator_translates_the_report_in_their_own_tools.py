@@ -205,6 +205,21 @@ def test_a_po_round_trip_passes_msgfmt_and_a_second_import_adds_to_the_same_draf
     draft = french_version()
     assert draft.chapters.get().title == "Premier chapitre" and draft.tables.get().caption == "Tableau traduit"
 
+    # Published, the title is current; the authors retitle the chapter in English: out of
+    # date, and the next PO of what needs doing holds it, with the French title to revise.
+    publish(draft, editor)
+    publication, source = report
+    states = {(u.kind, u.field, u.identifier): u.state for u in _units(publication)}
+    assert states[("chapter", "title", "chapter-1")] == CURRENT
+    assert "Premier chapitre" in editor_client.get(PAGE).content.decode()
+    source.write_text(source.read_text().replace("# Chapter 1 findings", "# Chapter 1 key findings", 1))
+    publish(imported(source, publication), editor)
+    states = {(u.kind, u.field, u.identifier): u.state for u in _units(publication)}
+    assert states[("chapter", "title", "chapter-1")] == OUT_OF_DATE
+    todo = {e.msgctxt.rsplit(":", 2)[0]: e for e in polib.pofile(export(editor_client, fmt="po", scope="todo").decode())}
+    entry = todo[f"edition:{publication_pk}:chapter:title:chapter-1"]
+    assert entry.msgid == "Chapter 1 key findings" and entry.msgstr == "Premier chapitre"
+
 
 def test_people_who_may_not_make_versions_cannot_import_the_report(client, django_user_model, report):
     from django.contrib.auth.models import Group, Permission
