@@ -8,6 +8,7 @@ beyond it.
 import json
 import shutil
 import subprocess
+import time
 import urllib.error
 import urllib.request
 
@@ -133,6 +134,20 @@ def redis_url(tmp_path):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
+        # Ready only once it answers: a count sent before would fail over to the database,
+        # and the test would see its counts split between the two stores.
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         process.terminate()
