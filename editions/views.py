@@ -97,7 +97,15 @@ def _render(request, template, reading, context, site=None):
     elif isinstance(context.get("citable"), citing.ReportPart):
         context["citable"].publisher = site.site_name
         context["structured_data"] = context["citable"].structured_data()
+    # The report's title as the page's language has it (its translated version's), else
+    # the English one, marked as such.
+    titled = reading.translation or reading.version
+    if titled.title == reading.version.title:
+        titled = reading.version  # a translation that kept the English title
     context.update(
+        report_title=titled.title,
+        report_title_lang=titled.edition.language if titled.edition.language != get_language() else None,
+        report_title_dir="rtl" if titled.edition.is_rtl else "ltr",
         site=site,
         reading=reading,
         edition=edition,

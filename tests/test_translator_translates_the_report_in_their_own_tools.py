@@ -122,6 +122,8 @@ def test_an_xliff_round_trip_makes_a_french_draft_version_refuses_a_broken_unit_
     assert re.search(r'<section class="reader-section" aria-labelledby="sec-1-1">', page)
     assert re.search(r'<section class="reader-section" aria-labelledby="sec-1-2" lang="en" dir="ltr">', page)
     assert '<span lang="en" dir="ltr">A corrected number.</span>' in page  # not translated: marked
+    # The report's title is still the English one (the publication has no French title): marked.
+    assert '<p class="reader-kicker"><a href="/fr/publication/report/read/" lang="en" dir="ltr">' in page
     # The French version owns copies of the figure's files; they are public now, and
     # taking French off the site leaves the English edition's files where they are.
     french_figure = draft.figures.get()

@@ -21,6 +21,7 @@ def publisher(editor):
 def french(text):
     """Chapters 1 and 2 "translated": French titles and text, the identifiers kept."""
     text = text.split("\n# Chapter 3 ")[0]
+    text = text.replace("\ntitle: A sample report\n", "\ntitle: Un rapport d'exemple\n", 1)
     text = re.sub(r"(?m)^# Chapter (\d) findings", r"# Constats du chapitre \1", text)
     text = re.sub(r"(?m)^## Topic (\d\.\d) in depth", r"## Sujet \1 en détail", text)
     return re.sub(r"(?m)^([A-Z][a-z]+ )", r"En français : \1", text)
@@ -48,6 +49,7 @@ def test_french_chapters_in_french_the_others_in_english_marked_as_such(client, 
     assert 'lang="en"' not in page.split('<article class="reader-chapter"')[1]
     assert "not translated" not in page and "pas encore traduites" not in page
     assert ">Sommaire</summary>" in page and "Chapitre suivant" in page  # the interface in French
+    assert '<p class="reader-kicker"><a href="/fr/publication/report/read/">Un rapport d’exemple</a>' in page
 
     page = client.get("/fr/publication/report/read/chapter-3/").text
     assert '<h1 lang="en" dir="ltr">' in page
