@@ -110,8 +110,10 @@ def test_an_xliff_round_trip_makes_a_french_draft_version_refuses_a_broken_unit_
     # What the translator typed is text, never markup.
     assert "R&amp;D &lt; 2" in draft.sections.get(identifier="sec-1-1").html
     assert f'href="/fr/admin/editions/editionversion/{draft.pk}/change/"' in html or f"/admin/editions/editionversion/{draft.pk}/change/" in html
-    # Visitors see nothing of it; the preview shows it, and the part still in English is marked.
+    # Visitors see nothing of it, not even the figure files copied for it; the preview shows
+    # it, and the part still in English is marked.
     assert "Première section" not in client.get(PAGE).text
+    assert not any(default_storage.exists(name) for name in figure_files(draft.figures.get()))
     preview = editor_client.get(f"/fr/preview/edition/{draft.pk}/chapter-1/").content.decode()
     assert "Première section" in preview and "Légende traduite" in preview
     assert re.search(r'<section class="reader-section" aria-labelledby="sec-1-2" lang="en" dir="ltr">', preview)
