@@ -126,7 +126,11 @@ longest = version.chapters.order_by("-word_count").first()
 client = Client(HTTP_HOST="127.0.0.1")
 with CaptureQueriesContext(connection) as rendered:
     page = client.get("/fr/publication/{slug}/read/" + longest.identifier + "/")
-print(json.dumps({{"units": len(units), "xliff_seconds": xliff_seconds, "xliff_bytes": len(data),
+from editions.translating import EditionUnits
+started = time.monotonic()
+EditionUnits().status_counts(user)
+panel_seconds = time.monotonic() - started
+print(json.dumps({{"units": len(units), "xliff_seconds": xliff_seconds, "panel_seconds": panel_seconds, "xliff_bytes": len(data),
     "po_seconds": po_seconds, "po_bytes": len(po), "import_seconds": import_seconds,
     "accepted": len(report.accepted), "refused": len(report.refused),
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -190,6 +194,7 @@ def main():
             print(f"Import of every unit translated: {result['import_seconds']:.1f} s, {result['accepted']} accepted, "
                   f"{result['refused']} refused; peak memory {result['peak_mb']:.0f} MB; the French longest chapter: "
                   f"{result['status']}, {result['queries']} queries, French text shown: {result['french']}")
+            print(f"The dashboard's translation counts of the edition, every language: {result['panel_seconds']:.2f} s")
             return
 
         port = free_port()
