@@ -21,6 +21,7 @@ import argparse
 import collections
 import concurrent.futures
 import http.client
+import itertools
 import re
 import sys
 import tempfile
@@ -36,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tests.servers import TemporarySite, free_port  # noqa: E402
 
 ACTIONS = ["accept", "decline", "save"]
+ADDRESSES_PER_THREAD = 4
 
 
 def main():
@@ -47,6 +49,10 @@ def main():
     parser.add_argument("--seconds", type=float, default=20, help="stop posting after this")
     parser.add_argument("--topology", action="store_true", help="nginx + PostgreSQL + Redis")
     parser.add_argument("--app-servers", type=int, default=2, help="with --topology")
+    parser.add_argument(
+        "--env", action="append", default=[], metavar="NAME=VALUE",
+        help="a setting for the app servers (repeatable), e.g. GUNICORN_ACCESS_LOG=off",
+    )
     options = parser.parse_args()
     options.port = options.port or free_port()
     if options.topology:
@@ -78,8 +84,9 @@ def topology_run(options):
     from deploy.topology import Topology
 
     print(f"Starting the topology with {options.app_servers} app servers...", flush=True)
+    settings = dict(item.split("=", 1) for item in options.env)
     with Topology(app_servers=options.app_servers, workers=options.workers,
-                  CONSENT_RATE_LIMIT=f"{options.posts * 10}/m") as topology:
+                  CONSENT_RATE_LIMIT=f"{options.posts * 10}/m", **settings) as topology:
         origin = topology.url()
         with urllib.request.urlopen(origin + "/", timeout=10) as response:
             shown = re.search(r'name="shown" value="([^"]+)"', response.read().decode())[1]
@@ -111,24 +118,36 @@ def report(setup, options, statuses, seconds, records, verify):
 
 
 def send_posts(options, origin, shown, many_addresses=False):
+    """Post decisions from --concurrency threads, each on keep-alive connections of its own.
+
+    With `many_addresses` each thread takes turns between ADDRESSES_PER_THREAD connections,
+    each from its own loopback address: nginx lets one address make 20 decisions a second
+    (burst 40), so 32 addresses alone would cap a run at 640 per second with 429s.
+    """
     host = urllib.parse.urlsplit(origin)
     local = threading.local()
     statuses = collections.Counter()
     lock = threading.Lock()
-    sources = []
+    addresses = itertools.count()
+
+    def connection():
+        if not hasattr(local, "connections"):
+            count = ADDRESSES_PER_THREAD if many_addresses else 1
+            local.connections, local.turn = [None] * count, 0
+            with lock:
+                local.sources = [next(addresses) for _ in range(count)]
+        local.turn = (local.turn + 1) % len(local.connections)
+        if local.connections[local.turn] is None:
+            number = local.sources[local.turn]
+            source = (f"127.0.{100 + number // 200}.{1 + number % 200}", 0) if many_addresses else None
+            local.connections[local.turn] = http.client.HTTPConnection(
+                host.hostname, host.port, timeout=30, source_address=source
+            )
+        return local.connections[local.turn]
 
     def post(number):
         if time.perf_counter() > deadline:
             return
-        if not hasattr(local, "connection"):
-            if many_addresses and not hasattr(local, "source"):
-                with lock:
-                    local.source = f"127.0.{100 + len(sources)}.{1 + len(sources) % 200}"
-                    sources.append(local.source)
-            source = (local.source, 0) if many_addresses else None
-            local.connection = http.client.HTTPConnection(
-                host.hostname, host.port, timeout=30, source_address=source
-            )
         body = urllib.parse.urlencode(
             {"action": ACTIONS[number % len(ACTIONS)], "shown": shown, "next": "/"}
         )
@@ -137,14 +156,15 @@ def send_posts(options, origin, shown, many_addresses=False):
             "Origin": origin,
             "Sec-Fetch-Site": "same-origin",
         }
+        client = connection()
         try:
-            local.connection.request("POST", "/consent/", body, headers)
-            response = local.connection.getresponse()
+            client.request("POST", "/consent/", body, headers)
+            response = client.getresponse()
             response.read()
             status = response.status
         except (OSError, http.client.HTTPException):
-            local.connection.close()
-            del local.connection
+            client.close()
+            local.connections[local.turn] = None
             status = "connection error"
         with lock:
             statuses[status] += 1

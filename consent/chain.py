@@ -18,6 +18,8 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from reportsite.sqlbatch import Transaction
+
 from . import conf, summary
 from .bulkread import StoredChoices, stored_rows, utc_time, uuid_text
 from .models import GENESIS_HASH, ChainCheckpoint, ChainHead, ConsentRecord
@@ -103,16 +105,30 @@ def _checkpoint_signature(checkpoint):
     )
 
 
-def append(records):
-    """Link unsaved records to the chain in the given order and save them, atomically.
+def append(records, first=()):
+    """Link unsaved records to the chain in the given order and save them, atomically;
+    `first`: statements of the same transaction to run before (the texts they name).
 
-    Inside a caller's transaction no savepoint is made (two round trips less while the
-    head is locked): a failure here fails the caller's whole transaction anyway. Under the
-    lock, plain statements only (lock, insert, head, day summaries): the time it is held
-    bounds how many decisions per second the chain takes.
+    Two groups of statements (`reportsite.sqlbatch`; on PostgreSQL, two round trips): the
+    lock on the chain head with what the day summaries need to read, then, once the
+    records are linked here, their INSERT, the head's UPDATE and the summaries' writes with
+    the COMMIT. The head stays locked from the first group to the end of the second: the
+    time it is held bounds how many decisions per second the chain takes. Inside a caller's
+    transaction the statements join it, one by one and without a savepoint.
     """
-    with transaction.atomic(savepoint=False):
-        last_sequence, last_hash = ChainHead.objects.lock()
+    if not records:
+        return records
+    counting = summary.Appending(records, timezone.now())
+    with Transaction() as writing:
+        head, *found = writing.run(
+            [*first, ChainHead.objects.lock_statement(), *counting.reads()]
+        )
+        if not head:  # the chain's first record
+            head, *found = writing.run(
+                [ChainHead.objects.create_statement(), ChainHead.objects.lock_statement(),
+                 *counting.reads()]
+            )
+        (last_sequence, last_hash), = head
         # Taken under the lock, so record time never goes backwards along the chain and
         # the oldest records are always a prefix of it (what purging relies on).
         now = timezone.now()
@@ -122,9 +138,15 @@ def append(records):
             record.created_at = record.created_at or now
             record.prev_hash = last_hash
             record.record_hash = last_hash = record_hash(record, last_hash)
-        ConsentRecord.objects.insert_linked(records)
-        ChainHead.objects.move_to(last_sequence, last_hash)
-        summary.record_appended(records)
+        writes = counting.writes(found)
+        if writes is None:  # the week turned while the lock was awaited
+            writes = counting.writes(writing.run(counting.reads()))
+        insert = ConsentRecord.objects.insert_linked(records)
+        keys = writing.finish([
+            insert, ChainHead.objects.move_to(last_sequence, last_hash), *writes,
+        ])
+    if insert.rows:
+        ConsentRecord.objects.took_keys(records, keys[0])
     return records
 
 

@@ -19,7 +19,6 @@ import json
 import uuid
 
 from django.core.exceptions import TooManyFieldsSent
-from django.db import transaction
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.crypto import salted_hmac
@@ -247,9 +246,8 @@ def record(request, state, choices, action, path, shown):
     )
     # A new consent id has no earlier records (consent.summary need not look for them).
     entry.first_of_visitor = not state.consent_id
-    with transaction.atomic():
-        ShownTexts.objects.keep(fingerprint, texts)
-        chain.append([entry])
+    # The texts go in the records' transaction: no record names texts that were not kept.
+    chain.append([entry], first=[ShownTexts.objects.keep(fingerprint, texts)])
     return entry
 
 

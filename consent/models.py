@@ -15,6 +15,7 @@ from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
+from reportsite.sqlbatch import Statement
 from reportsite.translated_content import column
 
 
@@ -41,31 +42,35 @@ class PurposeNotRemovable(Exception):
     """A purpose cannot be deleted or retired; the message says why and what to do instead."""
 
 
-def _plain_insert(cursor, model, rows, conflict=""):
-    """INSERT `rows` (unsaved instances of `model`) in one plain statement, setting their
-    automatic primary keys as bulk_create does: the ORM's insert compiler costs a consent
-    decision more CPU than the round trip it makes."""
+def _plain_insert(model, rows, conflict=""):
+    """The INSERT of `rows` (unsaved instances of `model`) as one plain statement, asking for
+    their automatic primary keys back where the database can (`_took_keys` sets them, as
+    bulk_create does): the ORM's insert compiler costs a consent decision more CPU than the
+    round trip it makes."""
     meta = model._meta
     automatic = isinstance(meta.pk, AutoFieldMixin)
     fields = [field for field in meta.concrete_fields if not (automatic and field is meta.pk)]
-    quote = cursor.db.ops.quote_name
+    quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(fields))
     returning = (
-        f" RETURNING {quote(meta.pk.column)}"
-        if automatic and not conflict and cursor.db.features.can_return_rows_from_bulk_insert
-        else ""
+        automatic and not conflict and connection.features.can_return_rows_from_bulk_insert
     )
-    cursor.execute(
+    return Statement(
         f"INSERT INTO {quote(meta.db_table)} "
         f"({', '.join(quote(field.column) for field in fields)}) VALUES "
-        + ", ".join([f"({placeholders})"] * len(rows)) + conflict + returning,
-        [field.get_db_prep_save(getattr(row, field.attname), cursor.db)
-         for row in rows for field in fields],
+        + ", ".join([f"({placeholders})"] * len(rows)) + conflict
+        + (f" RETURNING {quote(meta.pk.column)}" if returning else ""),
+        tuple(field.get_db_prep_save(getattr(row, field.attname), connection)
+              for row in rows for field in fields),
+        rows=returning,
     )
-    if returning:
-        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-            row.pk = pk
-            row._state.adding = False
+
+
+def _took_keys(rows, keys):
+    """Give `rows` the primary keys their INSERT returned (`_plain_insert`)."""
+    for row, (pk,) in zip(rows, keys, strict=True):
+        row.pk = pk
+        row._state.adding = False
 
 
 class PurposeQuerySet(models.QuerySet):
@@ -213,18 +218,18 @@ class PolicyVersion(models.Model):
 
 class ShownTextsManager(models.Manager):
     def keep(self, fingerprint, content):
-        """Store the texts behind `fingerprint` unless they are stored already.
+        """The statement that stores the texts behind `fingerprint` unless they are stored
+        already (run it in the transaction of the records that name them).
 
         One plain INSERT that does nothing on a known fingerprint (ON CONFLICT DO NOTHING,
         in PostgreSQL and SQLite alike): every decision stores its texts this way, so the
         first one of new texts stores them and the others cost one index probe.
         """
-        with connection.cursor() as cursor:
-            _plain_insert(
-                cursor, self.model,
-                [self.model(fingerprint=fingerprint, content=content)],
-                conflict=f" ON CONFLICT ({cursor.db.ops.quote_name('fingerprint')}) DO NOTHING",
-            )
+        return _plain_insert(
+            self.model,
+            [self.model(fingerprint=fingerprint, content=content)],
+            conflict=f" ON CONFLICT ({connection.ops.quote_name('fingerprint')}) DO NOTHING",
+        )
 
 
 class ShownTexts(models.Model):
@@ -246,10 +251,14 @@ class ShownTexts(models.Model):
 
 class ConsentRecordManager(models.Manager):
     def insert_linked(self, records):
-        """INSERT records that `consent.chain.append` has linked, in one plain statement
-        (under the chain head's lock: no ORM compiling there)."""
-        with connection.cursor() as cursor:
-            _plain_insert(cursor, self.model, records)
+        """The INSERT of records that `consent.chain.append` has linked, one plain statement
+        (under the chain head's lock: no ORM compiling there); `took_keys` gives the records
+        the keys it returns."""
+        return _plain_insert(self.model, records)
+
+    @staticmethod
+    def took_keys(records, keys):
+        _took_keys(records, keys)
 
 
 class ConsentRecord(models.Model):
@@ -302,34 +311,51 @@ GENESIS_HASH = "0" * 64
 
 
 class ChainHeadManager(models.Manager):
-    def lock(self):
-        """(last sequence, last hash) of the head, its row locked until the transaction ends
-        (SELECT ... FOR UPDATE; SQLite's writers are one at a time anyway). Made on first use.
-        """
+    def _table(self):
         quote = connection.ops.quote_name
-        sql = (
-            f"SELECT {quote('last_sequence')}, {quote('last_hash')} "
-            f"FROM {quote(self.model._meta.db_table)} WHERE {quote(self.model._meta.pk.column)} = 1"
-            + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+        return quote(self.model._meta.db_table), quote(self.model._meta.pk.column)
+
+    def lock_statement(self):
+        """The SELECT of the head's (last sequence, last hash) that locks its row until the
+        transaction ends (FOR UPDATE; SQLite's writers are one at a time anyway)."""
+        table, pk = self._table()
+        quote = connection.ops.quote_name
+        return Statement(
+            f"SELECT {quote('last_sequence')}, {quote('last_hash')} FROM {table} WHERE {pk} = 1"
+            + (" FOR UPDATE" if connection.features.has_select_for_update else ""),
+            rows=True,
         )
+
+    def create_statement(self):
+        """The INSERT of the head as the chain starts (nothing if it is there already)."""
+        table, pk = self._table()
+        quote = connection.ops.quote_name
+        return Statement(
+            f"INSERT INTO {table} ({pk}, {quote('last_sequence')}, {quote('last_hash')}) "
+            f"VALUES (1, 0, %s) ON CONFLICT ({pk}) DO NOTHING",
+            (GENESIS_HASH,),
+        )
+
+    def lock(self):
+        """(last sequence, last hash) of the head, its row locked until the transaction ends.
+        Made on first use."""
         with connection.cursor() as cursor:
-            cursor.execute(sql)
-            row = cursor.fetchone()
-            if row is None:
-                self.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-                cursor.execute(sql)
-                row = cursor.fetchone()
-        return row
+            for statement in (self.lock_statement(), self.create_statement(), self.lock_statement()):
+                cursor.execute(statement.sql, statement.params or None)
+                if statement.rows and (row := cursor.fetchone()) is not None:
+                    return row
+        raise RuntimeError("The chain head could not be made.")
 
     def move_to(self, last_sequence, last_hash):
-        """Set the head (its row locked by `lock` in this transaction)."""
+        """The UPDATE that sets the head (its row locked by `lock_statement` in this
+        transaction)."""
+        table, pk = self._table()
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {quote(self.model._meta.db_table)} SET {quote('last_sequence')} = %s, "
-                f"{quote('last_hash')} = %s WHERE {quote(self.model._meta.pk.column)} = 1",
-                [last_sequence, last_hash],
-            )
+        return Statement(
+            f"UPDATE {table} SET {quote('last_sequence')} = %s, {quote('last_hash')} = %s "
+            f"WHERE {pk} = 1",
+            (last_sequence, last_hash),
+        )
 
 
 class ChainHead(models.Model):

@@ -23,6 +23,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from reportsite.sqlbatch import Statement
+
 from .bulkread import StoredChoices, stored_rows, utc_time
 from .models import ChainHead, ConsentDaySummary, ConsentRecord
 
@@ -55,118 +57,145 @@ def _prepared(model, name, value, db):
     return model._meta.get_field(name).get_db_prep_value(value, db, prepared=False)
 
 
-def _previous_in_week(cursor, record, week, language):
-    """(day, choices) of the visitor's last earlier decision in `week` (in `language`,
-    unless ALL_LANGUAGES), or None."""
-    db, quote = cursor.db, cursor.db.ops.quote_name
-    params = [
-        _prepared(ConsentRecord, "consent_id", record.consent_id, db),
-        record.sequence,
-        # A day's margin either side: the week is decided on the local date below.
-        _prepared(ConsentRecord, "created_at", _midnight(week - datetime.timedelta(days=1)), db),
-        _prepared(ConsentRecord, "created_at", _midnight(week + WEEK + datetime.timedelta(days=1)),
-                  db),
-    ]
-    in_language = ""
-    if language != ALL_LANGUAGES:
-        same = ["", language] if language == settings.LANGUAGE_CODE else [language]
-        in_language = f"AND {quote('language')} IN ({', '.join(['%s'] * len(same))}) "
-        params.extend(same)
-    cursor.execute(
-        f"SELECT {quote('created_at')}, {quote('choices')} "
-        f"FROM {quote(ConsentRecord._meta.db_table)} WHERE {quote('consent_id')} = %s "
-        f"AND {quote('sequence')} < %s AND {quote('created_at')} >= %s "
-        f"AND {quote('created_at')} < %s {in_language}ORDER BY {quote('sequence')} DESC",
-        params,
-    )
-    for created_at, choices in cursor.fetchall():
-        day = local_day(utc_time(created_at))
-        if week_start(day) == week:
-            return day, json.loads(choices) if isinstance(choices, str) else choices
-    return None
+class Appending:
+    """The summary's share of an append (`consent.chain.append`): the reads it sends with
+    the chain head's lock, and the writes that count the records in, sent with the records.
 
-
-def record_appended(records):
-    """Count records just saved by an append (same transaction, chain head locked).
-
-    Plain SQL on a few indexed rows: this runs inside every consent decision's write lock.
+    For each record, it reads the day rows of the record's week in its two scopes (all
+    languages, and its own) and, for a returning visitor (not `first_of_visitor`: a consent
+    id made for this decision has no earlier one, the launch-day case), that visitor's
+    decisions around that week. A record's week is that of its time, or of `expected` for
+    records timed under the lock: `writes` answers None when the lock was taken in another
+    week (Monday's first moments): the reads must then be made again, for that week.
     """
-    changes = collections.defaultdict(lambda: [0, collections.Counter()])
-    with connection.cursor() as cursor:
-        for record in records:
+
+    def __init__(self, records, expected):
+        self.records = records
+        self.db = connection
+        self._plan([week_start(local_day(record.created_at or expected)) for record in records])
+
+    def _plan(self, weeks):
+        self.weeks = weeks
+        self._returning = [
+            (record, week) for record, week in zip(self.records, weeks, strict=True)
+            if not getattr(record, "first_of_visitor", False)
+        ]
+
+    def reads(self):
+        quote, db = self.db.ops.quote_name, self.db
+        statements = []
+        for record, week in self._returning:
+            # A day's margin either side: the week is decided on the local date.
+            statements.append(Statement(
+                f"SELECT {quote('created_at')}, {quote('choices')}, {quote('language')} "
+                f"FROM {quote(ConsentRecord._meta.db_table)} WHERE {quote('consent_id')} = %s "
+                f"AND {quote('created_at')} >= %s AND {quote('created_at')} < %s "
+                f"ORDER BY {quote('sequence')}",
+                (
+                    _prepared(ConsentRecord, "consent_id", record.consent_id, db),
+                    _prepared(ConsentRecord, "created_at",
+                              _midnight(week - datetime.timedelta(days=1)), db),
+                    _prepared(ConsentRecord, "created_at",
+                              _midnight(week + WEEK + datetime.timedelta(days=1)), db),
+                ),
+                rows=True,
+            ))
+        scopes = collections.defaultdict(set)
+        for record, week in zip(self.records, self.weeks, strict=True):
+            scopes[week].update((ALL_LANGUAGES, _language(record.language)))
+        where, params = [], []
+        for week, languages in scopes.items():
+            where.append(
+                f"({quote('day')} >= %s AND {quote('day')} < %s "
+                f"AND {quote('language')} IN ({', '.join(['%s'] * len(languages))}))"
+            )
+            params += [_prepared(ConsentDaySummary, "day", week, db),
+                       _prepared(ConsentDaySummary, "day", week + WEEK, db), *sorted(languages)]
+        statements.append(Statement(
+            f"SELECT {quote('day')}, {quote('language')}, {quote('visitors')}, "
+            f"{quote('allowed')} FROM {quote(ConsentDaySummary._meta.db_table)} WHERE "
+            + " OR ".join(where),
+            tuple(params),
+            rows=True,
+        ))
+        return statements
+
+    def writes(self, found):
+        """The statements that count the (now linked and timed) records in, given what
+        `reads` found; None if a record's week is not the one read."""
+        weeks = [week_start(local_day(record.created_at)) for record in self.records]
+        if weeks != self.weeks:
+            self._plan(weeks)
+            return None
+        *earlier, day_rows = found
+        # The visitor's latest decision of the week in each scope, before each record: from
+        # the database, then from the records of this append as they are counted.
+        latest = {}
+        for (record, week), rows in zip(self._returning, earlier, strict=True):
+            for created_at, choices, language in rows:
+                day = local_day(utc_time(created_at))
+                if week_start(day) == week:
+                    decision = (day, json.loads(choices) if isinstance(choices, str) else choices)
+                    latest[(ALL_LANGUAGES, record.consent_id, week)] = decision
+                    latest[(_language(language), record.consent_id, week)] = decision
+        changes = collections.defaultdict(lambda: [0, collections.Counter()])
+        for record in self.records:
             day = local_day(record.created_at)
             for language in (ALL_LANGUAGES, _language(record.language)):
-                # A visitor's first decision (a consent id made for it) has no earlier one:
-                # the launch-day case, spared two queries under the lock.
-                previous = None if getattr(record, "first_of_visitor", False) else (
-                    _previous_in_week(cursor, record, week_start(day), language)
-                )
-                if previous:
+                key = (language, record.consent_id, week_start(day))
+                if previous := latest.get(key):
                     before_day, before_choices = previous
                     changes[(before_day, language)][0] -= 1
                     changes[(before_day, language)][1].subtract(_allowed(before_choices))
                 changes[(day, language)][0] += 1
                 changes[(day, language)][1].update(_allowed(record.choices))
-        _add_to_days(cursor, changes)
+                latest[key] = (day, record.choices)
+        stored = {
+            (day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day),
+             language): (visitors, allowed)
+            for day, language, visitors, allowed in day_rows
+        }
+        return self._day_writes(changes, stored)
 
-
-def _add_to_days(cursor, changes):
-    """Add {(day, language): [visitors, allowed counts]} to the day rows: one SELECT of the
-    rows, one UPDATE of those that stay, an INSERT or DELETE for a row that starts or ends."""
-    quote = cursor.db.ops.quote_name
-    table = quote(ConsentDaySummary._meta.db_table)
-    day_column, language_column = quote("day"), quote("language")
-    where = f"{day_column} = %s AND {language_column} = %s"
-    keys = {
-        (_prepared(ConsentDaySummary, "day", day, cursor.db), language): (day, language)
-        for day, language in changes
-    }
-    cursor.execute(
-        f"SELECT {day_column}, {language_column}, {quote('visitors')}, {quote('allowed')} "
-        f"FROM {table} WHERE "
-        + " OR ".join([f"({where})"] * len(keys)),
-        [value for key in keys for value in key],
-    )
-    stored = {(day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day),
-               language): (visitors, allowed)
-              for day, language, visitors, allowed in cursor.fetchall()}
-    updates, inserts, deletes = [], [], []
-    for key, (day, language) in keys.items():
-        visitors, allowed = changes[(day, language)]
-        row = stored.get((day, language))
-        counts = collections.Counter()
-        if row:
-            visitors += row[0]
-            counts.update(json.loads(row[1]) if isinstance(row[1], str) else row[1])
-        counts.update(allowed)
-        value = _prepared(ConsentDaySummary, "allowed",
-                          {slug: count for slug, count in sorted(counts.items()) if count},
-                          cursor.db)
-        if row and not visitors:
-            deletes.append(key)
-        elif row:
-            updates.append((key, visitors, value))
-        elif visitors:
-            inserts.append([*key, visitors, value])
-    if updates:
-        # One statement for every row (a decision changes two: all languages and its own).
-        cases = " ".join([f"WHEN {where} THEN %s"] * len(updates))
-        cursor.execute(
-            f"UPDATE {table} SET {quote('visitors')} = CASE {cases} END, "
-            f"{quote('allowed')} = CASE {cases} END WHERE "
-            + " OR ".join([f"({where})"] * len(updates)),
-            [value for key, visitors, _ in updates for value in (*key, visitors)]
-            + [value for key, _, allowed in updates for value in (*key, allowed)]
-            + [value for key, _, _ in updates for value in key],
-        )
-    for row in inserts:
-        cursor.execute(
-            f"INSERT INTO {table} ({day_column}, {language_column}, {quote('visitors')}, "
-            f"{quote('allowed')}) VALUES (%s, %s, %s, %s)",
-            row,
-        )
-    for key in deletes:
-        cursor.execute(f"DELETE FROM {table} WHERE {where}", key)
+    def _day_writes(self, changes, stored):
+        """Add {(day, language): [visitors, allowed counts]} to the day rows: one UPDATE of
+        the rows that stay, an INSERT or DELETE for a row that starts or ends."""
+        quote, db = self.db.ops.quote_name, self.db
+        table = quote(ConsentDaySummary._meta.db_table)
+        where = f"{quote('day')} = %s AND {quote('language')} = %s"
+        updates, statements = [], []
+        for (day, language), (visitors, allowed) in changes.items():
+            key = (_prepared(ConsentDaySummary, "day", day, db), language)
+            row = stored.get((day, language))
+            counts = collections.Counter()
+            if row:
+                visitors += row[0]
+                counts.update(json.loads(row[1]) if isinstance(row[1], str) else row[1])
+            counts.update(allowed)
+            value = _prepared(ConsentDaySummary, "allowed",
+                              {slug: count for slug, count in sorted(counts.items()) if count}, db)
+            if row and not visitors:
+                statements.append(Statement(f"DELETE FROM {table} WHERE {where}", key))
+            elif row:
+                updates.append((key, visitors, value))
+            elif visitors:
+                statements.append(Statement(
+                    f"INSERT INTO {table} ({quote('day')}, {quote('language')}, "
+                    f"{quote('visitors')}, {quote('allowed')}) VALUES (%s, %s, %s, %s)",
+                    (*key, visitors, value),
+                ))
+        if updates:
+            # One statement for every row (a decision changes two: all languages and its own).
+            cases = " ".join([f"WHEN {where} THEN %s"] * len(updates))
+            statements.append(Statement(
+                f"UPDATE {table} SET {quote('visitors')} = CASE {cases} END, "
+                f"{quote('allowed')} = CASE {cases} END WHERE "
+                + " OR ".join([f"({where})"] * len(updates)),
+                tuple([value for key, visitors, _ in updates for value in (*key, visitors)]
+                      + [value for key, _, allowed in updates for value in (*key, allowed)]
+                      + [value for key, _, _ in updates for value in key]),
+            ))
+        return statements
 
 
 def rebuild(first_day=None, last_day=None, record_model=None, summary_model=None):

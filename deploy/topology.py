@@ -155,6 +155,8 @@ class Topology:
             GUNICORN_FORWARDED_ALLOW_IPS="127.0.0.1",
             # Plain HTTP on loopback; a real deployment terminates TLS in nginx.
             CONSENT_COOKIE_SECURE="false",
+            # nginx logs every request (its access log): one line per request is enough.
+            GUNICORN_ACCESS_LOG="off",
         )
         self.env.update({key: str(value) for key, value in variables.items()})
 

@@ -160,3 +160,5 @@ def test_gunicorn_config_file_takes_its_values_from_the_environment(tmp_path):
     assert config["control_socket_disable"] == "True"
     with_socket = gunicorn_config(tmp_path, GUNICORN_CONTROL_SOCKET="true")
     assert with_socket["control_socket_disable"] == "False"
+    # Behind nginx, which logs every request, the second log line can go.
+    assert gunicorn_config(tmp_path, GUNICORN_ACCESS_LOG="off")["accesslog"] == "None"

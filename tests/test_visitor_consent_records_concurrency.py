@@ -134,3 +134,86 @@ def test_200_simultaneous_decisions_all_become_records(live_server, consent_seed
     assert ConsentRecord.objects.count() == POSTS
     result = chain.verify()
     assert result.ok and result.checked == POSTS, result
+
+
+def _decide(client, user_agent):
+    return client.post(
+        "/consent/", {"action": "accept", "next": "/"}, HTTP_ORIGIN="http://testserver",
+        HTTP_SEC_FETCH_SITE="same-origin", HTTP_USER_AGENT=user_agent,
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's round trips")
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_reaches_postgresql_in_two_round_trips_and_holds_the_chain_for_one(
+    client, consent_seed
+):
+    """The lock on the chain head travels with BEGIN and the summaries' reads; the record,
+    the head and the summaries' writes travel with COMMIT."""
+    sent = []
+
+    def remember(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    _decide(client, "warm-up")  # the texts are stored, the caches filled
+    with connection.execute_wrapper(remember):
+        response = _decide(client, "counted")
+    assert response.status_code == 303
+    chain_queries = [sql for sql in sent if "consent_" in sql and "chainhead" in sql]
+    assert len(chain_queries) == 2, sent
+    first, second = chain_queries
+    assert first.startswith("BEGIN; INSERT INTO \"consent_showntexts\"")
+    assert "FOR UPDATE" in first and "consent_consentdaysummary" in first
+    assert second.startswith('INSERT INTO "consent_consentrecord"') and second.endswith("COMMIT")
+    assert "consent_consentdaysummary" in second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_that_fails_halfway_saves_nothing_and_leaves_the_chain_free(consent_seed):
+    """The record's INSERT fails (its sequence is taken: a row put there behind the chain's
+    back) after the lock was taken and the texts stored: nothing stays, the head is free
+    for the next decision, and the chain goes on."""
+    import datetime
+    import uuid
+
+    from consent import chain
+    from consent.models import ChainHead, ConsentRecord, ShownTexts
+
+    def entry():
+        return ConsentRecord(
+            consent_id=uuid.uuid4(), created_at=None, policy_version=1,
+            choices={"functional": True}, action="accept_all", path="/", language="en",
+            texts_fingerprint="f" * 64,
+        )
+
+    chain.append([entry()])
+    head = ChainHead.objects.get()
+    squatter = ConsentRecord(
+        consent_id=uuid.uuid4(), created_at=datetime.datetime.now(datetime.UTC),
+        policy_version=1, choices={}, action="accept_all", texts_fingerprint="0" * 64,
+        sequence=head.last_sequence + 1, prev_hash="0" * 64, record_hash="0" * 64,
+    )
+    squatter.save()
+    texts = ShownTexts.objects.keep("e" * 64, {"banner": "new texts"})
+    with pytest.raises(Exception) as failure:
+        chain.append([entry()], first=[texts])
+    assert "unique" in str(failure.value).lower(), failure.value
+    assert ChainHead.objects.get().last_sequence == head.last_sequence
+    assert not ShownTexts.objects.filter(fingerprint="e" * 64).exists()
+    assert not ConsentRecord.objects.filter(
+        sequence__gt=head.last_sequence).exclude(pk=squatter.pk).exists()
+    if connection.vendor == "postgresql":
+        # No transaction left open on this connection, and the head's row is not locked.
+        assert connection.connection.info.transaction_status.name == "IDLE"
+        import psycopg
+
+        settings = connection.get_connection_params()
+        with psycopg.connect(**settings, autocommit=True) as other:
+            other.execute("SET lock_timeout = '2s'")
+            other.execute("BEGIN")
+            other.execute("SELECT 1 FROM consent_chainhead WHERE id = 1 FOR UPDATE NOWAIT")
+            other.execute("ROLLBACK")
+    squatter.delete()
+    chain.append([entry()])
+    assert chain.verify().ok and chain.verify().checked == 2
