@@ -25,10 +25,13 @@ from django.utils import timezone
 
 from reportsite.sqlbatch import Statement
 
-from .bulkread import StoredChoices, stored_rows, utc_time
+from .bulkread import StoredChoices, stored_rows, utc_time, uuid_text
 from .models import ChainHead, ConsentDaySummary, ConsentRecord
 
 WEEK = datetime.timedelta(days=7)
+# Visitors whose earlier decisions one statement of an append reads (bulk appends: imports,
+# tests; a decision is one).
+READ_CHUNK = 500
 ALL_LANGUAGES = ""
 
 
@@ -62,9 +65,9 @@ class Appending:
     the chain head's lock, and the writes that count the records in, sent with the records.
 
     For each record, it reads the day rows of the record's week in its two scopes (all
-    languages, and its own) and, for a returning visitor (not `first_of_visitor`: a consent
-    id made for this decision has no earlier one, the launch-day case), that visitor's
-    decisions around that week. A record's week is that of its time, or of `expected` for
+    languages, and its own) and, for returning visitors (not `first_of_visitor`: a consent
+    id made for this decision has no earlier one, the launch-day case), their decisions
+    around that week, one statement for them all. A record's week is that of its time, or of `expected` for
     records timed under the lock: `writes` answers None when the lock was taken in another
     week (Monday's first moments): the reads must then be made again, for that week.
     """
@@ -84,22 +87,32 @@ class Appending:
     def reads(self):
         quote, db = self.db.ops.quote_name, self.db
         statements = []
+        # The returning visitors' decisions, a week at a time, READ_CHUNK visitors a statement.
+        visitors = collections.defaultdict(dict)
         for record, week in self._returning:
-            # A day's margin either side: the week is decided on the local date.
-            statements.append(Statement(
-                f"SELECT {quote('created_at')}, {quote('choices')}, {quote('language')} "
-                f"FROM {quote(ConsentRecord._meta.db_table)} WHERE {quote('consent_id')} = %s "
-                f"AND {quote('created_at')} >= %s AND {quote('created_at')} < %s "
-                f"ORDER BY {quote('sequence')}",
-                (
-                    _prepared(ConsentRecord, "consent_id", record.consent_id, db),
-                    _prepared(ConsentRecord, "created_at",
-                              _midnight(week - datetime.timedelta(days=1)), db),
-                    _prepared(ConsentRecord, "created_at",
-                              _midnight(week + WEEK + datetime.timedelta(days=1)), db),
-                ),
-                rows=True,
-            ))
+            visitors[week][str(record.consent_id)] = record.consent_id
+        self._read_weeks = []
+        for week, ids in visitors.items():
+            ids = list(ids.values())
+            for start in range(0, len(ids), READ_CHUNK):
+                chunk = ids[start:start + READ_CHUNK]
+                self._read_weeks.append(week)
+                # A day's margin either side: the week is decided on the local date.
+                statements.append(Statement(
+                    f"SELECT {quote('consent_id')}, {quote('created_at')}, {quote('choices')}, "
+                    f"{quote('language')} FROM {quote(ConsentRecord._meta.db_table)} "
+                    f"WHERE {quote('consent_id')} IN ({', '.join(['%s'] * len(chunk))}) "
+                    f"AND {quote('created_at')} >= %s AND {quote('created_at')} < %s "
+                    f"ORDER BY {quote('sequence')}",
+                    (
+                        *(_prepared(ConsentRecord, "consent_id", value, db) for value in chunk),
+                        _prepared(ConsentRecord, "created_at",
+                                  _midnight(week - datetime.timedelta(days=1)), db),
+                        _prepared(ConsentRecord, "created_at",
+                                  _midnight(week + WEEK + datetime.timedelta(days=1)), db),
+                    ),
+                    rows=True,
+                ))
         scopes = collections.defaultdict(set)
         for record, week in zip(self.records, self.weeks, strict=True):
             scopes[week].update((ALL_LANGUAGES, _language(record.language)))
@@ -131,18 +144,19 @@ class Appending:
         # The visitor's latest decision of the week in each scope, before each record: from
         # the database, then from the records of this append as they are counted.
         latest = {}
-        for (record, week), rows in zip(self._returning, earlier, strict=True):
-            for created_at, choices, language in rows:
+        for week, rows in zip(self._read_weeks, earlier, strict=True):
+            for consent_id, created_at, choices, language in rows:
                 day = local_day(utc_time(created_at))
                 if week_start(day) == week:
                     decision = (day, json.loads(choices) if isinstance(choices, str) else choices)
-                    latest[(ALL_LANGUAGES, record.consent_id, week)] = decision
-                    latest[(_language(language), record.consent_id, week)] = decision
+                    visitor = uuid_text(consent_id)
+                    latest[(ALL_LANGUAGES, visitor, week)] = decision
+                    latest[(_language(language), visitor, week)] = decision
         changes = collections.defaultdict(lambda: [0, collections.Counter()])
         for record in self.records:
             day = local_day(record.created_at)
             for language in (ALL_LANGUAGES, _language(record.language)):
-                key = (language, record.consent_id, week_start(day))
+                key = (language, str(record.consent_id), week_start(day))
                 if previous := latest.get(key):
                     before_day, before_choices = previous
                     changes[(before_day, language)][0] -= 1

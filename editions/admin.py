@@ -178,6 +178,16 @@ class EditionAdmin(SafeFilterAdmin):
     def translation_status(self, obj):
         return translation_status_text(obj.publication, obj.language)
 
+    def changelist_view(self, request, extra_context=None):
+        # Each row's status compares its version with the English one: read each English
+        # version's parts once for the page, not once per row (the page is rendered here,
+        # inside the block, rather than after the view returns).
+        with translating.reading_once():
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
 
 @admin.register(EditionVersion)
 class EditionVersionAdmin(DraftableAdmin):

@@ -24,6 +24,8 @@ when the English changed since the translation was made (`translated_from` keeps
 the English it was made from), and **current** otherwise.
 """
 
+import contextlib
+import contextvars
 import html
 from dataclasses import dataclass
 
@@ -82,10 +84,35 @@ def identifier_of(kind, row):
     return row.identifier
 
 
+# {version pk: parts} while `reading_once` is in force: a page that shows the status of many
+# editions (the editions list, the dashboard) reads each English version's parts once, not
+# once per language.
+_read_once = contextvars.ContextVar("editions_parts_read_once", default=None)
+
+
+@contextlib.contextmanager
+def reading_once():
+    """Within this block, `parts_of` reads each version once (for pages that only read)."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
 def parts_of(version):
     """{(kind, identifier): row} of every translatable part of `version` (five queries)."""
     if version is None:
         return {}
+    memo = _read_once.get()
+    if memo is not None:
+        if version.pk not in memo:
+            memo[version.pk] = _read_parts(version)
+        return memo[version.pk]
+    return _read_parts(version)
+
+
+def _read_parts(version):
     parts = {}
     for name, kind in KINDS.items():
         rows = kind.model.objects.filter(version=version)
@@ -280,11 +307,12 @@ class EditionUnits(UnitSource):
         from reportsite.translated_content import other_languages
 
         counts = {}
-        for code, _name in other_languages():
-            states = counts.setdefault(code, {MISSING: 0, OUT_OF_DATE: 0, CURRENT: 0})
-            for report in self._reports(code, user):
-                for state in part_states(report.units()).values():
-                    states[state] += 1
+        with reading_once():  # each English version's parts once, not once per language
+            for code, _name in other_languages():
+                states = counts.setdefault(code, {MISSING: 0, OUT_OF_DATE: 0, CURRENT: 0})
+                for report in self._reports(code, user):
+                    for state in part_states(report.units()).values():
+                        states[state] += 1
         return counts
 
 

@@ -264,3 +264,31 @@ def test_a_unit_id_the_site_never_made_is_refused_not_an_error(editor_client, re
     response = send(editor_client, bytes(store), "fr.xlf")
     assert response.status_code == 200
     assert "0 units accepted, 1 refused" in response.content.decode(), result(response.content.decode())
+
+
+def test_the_editions_list_reads_the_english_report_once_whatever_the_languages(
+    editor_client, report
+):
+    """Each row's status compares that language's version with the English one; the English
+    version's parts (five queries, the whole report's text) are read once for the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publication, _ = report
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = editor_client.get("/admin/editions/edition/")
+        assert response.status_code == 200
+        assert "parts missing" in response.content.decode()
+        return [query["sql"] for query in captured.captured_queries]
+
+    Edition.objects.create(publication=publication, language="es")
+    one_language = queries()
+    for code in ("ru", "zh-hans", "ar"):
+        Edition.objects.create(publication=publication, language=code)
+    four_languages = queries()
+    section_reads = [sql for sql in four_languages if 'FROM "editions_section"' in sql]
+    assert len(section_reads) == 1, section_reads
+    # A row of its own costs its two editions and its latest version, no more.
+    assert len(four_languages) - len(one_language) <= 3 * 3, four_languages[len(one_language):]
