@@ -397,7 +397,10 @@ def _variants(request, view):
 def _vary_headers(view):
     if not view.public_page_variants:
         return []
-    return [header for _variant, headers in _variant_sources.values() for header in headers]
+    # Each header once, however many variants read it (two read the Cookie header).
+    return list(dict.fromkeys(
+        header for _variant, headers in _variant_sources.values() for header in headers
+    ))
 
 
 def _key(request, generation, variants, view):

@@ -50,6 +50,10 @@ def test_new_visitors_share_one_cached_page_with_the_banner():
     assert "Use of personal data and cookies" in second.content.decode()
     assert second["Cache-Control"] == "no-cache"
     assert "Cookie" in second["Vary"] and "Sec-GPC" in second["Vary"]
+    # Each header once (two variants read the Cookie header), on the miss and on the hit.
+    for response in (first, second):
+        named = [name.strip().lower() for name in response["Vary"].split(",")]
+        assert len(named) == len(set(named)), response["Vary"]
     assert not second.cookies
 
 
