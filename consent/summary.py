@@ -67,9 +67,9 @@ class Appending:
     For each record, it reads the day rows of the record's week in its two scopes (all
     languages, and its own) and, for returning visitors (not `first_of_visitor`: a consent
     id made for this decision has no earlier one, the launch-day case), their decisions
-    around that week, one statement for them all. A record's week is that of its time, or of `expected` for
-    records timed under the lock: `writes` answers None when the lock was taken in another
-    week (Monday's first moments): the reads must then be made again, for that week.
+    around that week, one statement for them all. A record's week is that of its time, or
+    of `expected` for records timed under the lock: `writes` answers None when the lock was
+    taken in another week (Monday's first moments); the reads are then made again, for it.
     """
 
     def __init__(self, records, expected):

@@ -281,6 +281,48 @@ def weeks_from_the_summary(language=None):
     return {week: total for week, total in totals.items() if total[0]}
 
 
+def test_the_overview_summary_stays_exact_for_bulk_appends_and_a_lock_awaited_from_last_week(
+    monkeypatch,
+):
+    """An import appends many records at once (the same visitor several times, in several
+    weeks); and a decision may wait for the chain head from Sunday into Monday, so that the
+    week its summary read before the lock is not the week its record is timed in."""
+    rng = random.Random(9)
+    visitors = [uuid.uuid4() for _ in range(6)]
+    moment = timezone.now() - datetime.timedelta(days=60)
+
+    def made(created_at):
+        return ConsentRecord(
+            consent_id=rng.choice(visitors), created_at=created_at, policy_version=1,
+            choices={"functional": True, "embeds": rng.random() < 0.5,
+                     "analytics": rng.random() < 0.4},
+            action="custom", texts_fingerprint="cd" * 32, language=rng.choice(["", "en", "fr"]),
+        )
+
+    records = []
+    for _ in range(120):
+        moment += datetime.timedelta(hours=rng.choice([1, 7, 23, 49]))
+        records.append(made(moment))
+    chain.append(records[:70])
+    chain.append(records[70:])
+
+    def exact():
+        return all(weeks_from_the_summary(language) == weeks_from_the_records(language)
+                   for language in (None, "en", "fr"))
+
+    assert exact() and len(weeks_from_the_records()) >= 5
+
+    class AwaitedFromLastWeek(summary.Appending):
+        def __init__(self, records, expected):
+            super().__init__(records, expected - datetime.timedelta(days=7))
+
+    monkeypatch.setattr(chain.summary, "Appending", AwaitedFromLastWeek)
+    for _ in range(12):  # timed under the lock: now, in this week
+        chain.append([made(None)])
+    assert exact()
+    assert chain.verify().ok
+
+
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
 def test_the_overview_summary_stays_exact_through_decisions_and_purges(settings, zone):
     settings.TIME_ZONE = zone
