@@ -52,11 +52,13 @@ chromium:
 	    exit 1; \
 	  fi; }
 
-# Worker processes (pytest-xdist), each test file whole on one of them: "auto" is three (most
-# tests wait on Chromium or on servers they start, so three share a 2-core machine well), one
-# process for the several-servers tests (tests/conftest.py); TEST_WORKERS=0 runs in one.
+# Worker processes (pytest-xdist), each test file whole on one of them, files with slow tests
+# first (tests/conftest.py; xdist would otherwise order files by their number of tests, which
+# put the longest ones last). "auto" is three (most tests wait on Chromium or on servers they
+# start, so three share a 2-core machine well), one process for the several-servers tests
+# (tests/conftest.py); TEST_WORKERS=0 runs in one.
 TEST_WORKERS ?= auto
 
 test: $(DEV_STAMP) chromium
 	$(BIN)/ruff check .
-	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key-not-for-production} $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)

@@ -1,5 +1,6 @@
 """Shared fixtures: real images made with Pillow, publications, editors, and real Chromium."""
 
+import collections
 import datetime
 import io
 import os
@@ -48,6 +49,15 @@ def pytest_xdist_auto_num_workers(config):
     if "several_servers" in selected and "not several_servers" not in selected:
         return 0
     return 3
+
+
+def pytest_collection_modifyitems(config, items):
+    """Files with tests marked `slow` (tens of seconds each) run first, the file with the
+    most of them first: with each file whole on one worker (`--dist loadfile`, in collection
+    order: `--no-loadscope-reorder`), a long file that comes last keeps its worker busy
+    after the others have finished (stage 2 of CI ended on a two-minute file)."""
+    slow = collections.Counter(item.path for item in items if item.get_closest_marker("slow"))
+    items.sort(key=lambda item: -slow[item.path])  # stable: a file's tests stay together
 
 
 def pytest_configure(config):

@@ -7,6 +7,8 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from editions.sample_report import write_sample
 from tests.servers import PROJECT, PYTHON, TemporarySite
 
@@ -33,6 +35,7 @@ def wait_for(condition, seconds=120):
     raise AssertionError("timed out")
 
 
+@pytest.mark.slow
 def test_a_worker_runs_the_import_and_a_killed_one_leaves_nothing(tmp_path):
     site = TemporarySite(tmp_path / "site", EDITION_IMPORT_STALE_SECONDS=2)
     site.prepare(seed=True, static=False)

@@ -21,6 +21,7 @@ def axe_clean(page):
     assert not violations, (page.url, [(v["id"], [node["html"] for node in v["nodes"]]) for v in violations])
 
 
+@pytest.mark.slow
 def test_upload_progress_fix_and_publish(live_server, page, editor, tmp_path):
     load_seed_content()
     path, counts = sample(tmp_path, chapters=2, sections=2, figures=1, tables=1)

@@ -215,6 +215,7 @@ def test_editor_cannot_open_the_users_admin(editor_client):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_a_publications_old_single_pdf_becomes_its_first_document_on_migrate(media_root):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage

@@ -57,6 +57,7 @@ def feed_of(page):
     return response.text()
 
 
+@pytest.mark.slow
 def test_editor_drafts_previews_shares_and_publishes_the_live_report(contexts, editor):
     load_seed_content()
     publication = Publication.objects.get(slug=SLUG)

@@ -20,6 +20,7 @@ from tests.test_phone_visitor_downloads_small_images import all_renditions, stor
 ONE_COPY_MB = 7000 * 7000 * 3 / 2**20
 
 
+@pytest.mark.slow
 def test_publishing_a_49_megapixel_png_holds_one_full_size_copy_at_most():
     # bench/image_memory.py publishes as the admin does, in a process of its own, and
     # prints that process's peak resident memory (ru_maxrss) and its Django baseline.

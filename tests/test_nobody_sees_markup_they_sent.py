@@ -55,6 +55,7 @@ def reflected(client, urls, queries):
     return found
 
 
+@pytest.mark.slow
 def test_no_admin_page_renders_markup_sent_in_any_parameter(admin_client, seeded):  # noqa: F811
     found = []
     lists = {url for _, page, url in admin_pages() if page == "changelist"}
@@ -74,6 +75,7 @@ def test_no_admin_page_renders_markup_sent_in_any_parameter(admin_client, seeded
     assert lists and found == []
 
 
+@pytest.mark.slow
 def test_no_public_page_renders_markup_sent_in_any_parameter_or_its_address(seeded):  # noqa: F811
     from publications.models import Publication
 

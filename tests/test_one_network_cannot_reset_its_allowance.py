@@ -29,6 +29,7 @@ def away_from_a_minute_boundary():
         time.sleep(61 - datetime.datetime.now().second)
 
 
+@pytest.mark.slow
 def test_a_flood_of_pages_then_the_61st_decision_in_the_minute_is_refused(client, make_publication):
     away_from_a_minute_boundary()
     make_publication()
@@ -102,6 +103,7 @@ def burst(origin, posts, address_header=None):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_a_burst_at_several_gunicorn_workers_on_the_default_setup_accepts_60(tmp_path):
     # The embedded default: SQLite and each worker's own local-memory cache.
     site = TemporarySite(tmp_path / "site", CACHE_URL="locmemcache://")

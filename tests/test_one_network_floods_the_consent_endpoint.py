@@ -154,6 +154,7 @@ def redis_url(tmp_path):
         process.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_the_limit_holds_across_gunicorn_workers_sharing_a_cache(tmp_path, redis_url):
     site = TemporarySite(tmp_path / "site", CACHE_URL=redis_url, CONSENT_RATE_LIMIT="10/h")
     site.prepare(seed=False)

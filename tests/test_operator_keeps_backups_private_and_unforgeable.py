@@ -64,6 +64,7 @@ def database_rows(data, tmp_path, sql):
         connection.close()
 
 
+@pytest.mark.slow
 def test_archives_their_folder_and_the_live_database_are_the_operators_alone(site):
     assert mode(site.archive) == 0o600
     assert mode(site.archive.parent) == 0o700

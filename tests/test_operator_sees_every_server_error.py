@@ -36,6 +36,7 @@ def broken_site(tmp_path_factory):
     return TemporarySite(tmp_path_factory.mktemp("broken-site"), **BROKEN_SITE).prepare(seed=False)
 
 
+@pytest.mark.slow
 def test_a_server_error_and_its_traceback_are_on_gunicorns_standard_error(broken_site, tmp_path):
     port = free_port()
     errors, access = tmp_path / "stderr.log", tmp_path / "stdout.log"

@@ -22,6 +22,7 @@ def violations_on(page, axe):
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
+@pytest.mark.slow
 def test_every_admin_page_a_role_opens_has_no_axe_violation(
     seeded, django_user_model, browser, live_server, role  # noqa: F811
 ):

@@ -98,6 +98,7 @@ def names_to_try(url):
     return [name for name in KNOWN_NAMES if name in view.public_page_query] + ["utm_source"]
 
 
+@pytest.mark.slow
 def test_every_odd_value_of_every_known_parameter_on_every_public_page(public_addresses):
     """The values most likely to reach code, each in each parameter a page reads (a random
     search would rarely put `0000` exactly in `year`)."""
@@ -116,6 +117,7 @@ def test_every_odd_value_of_every_known_parameter_on_every_public_page(public_ad
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(query=query_strings, method=st.sampled_from(["get", "head"]))
+@pytest.mark.slow
 def test_any_query_string_on_any_public_page_is_never_a_server_error(public_addresses, query, method):
     for url in public_addresses:
         response = getattr(Client(), method)(f"{url}?{query}")
@@ -172,6 +174,7 @@ def real_pages_stored(public_addresses):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(query=query_strings)
+@pytest.mark.slow
 def test_any_query_string_never_adds_a_cache_entry_beyond_the_real_pages(
     public_addresses, real_pages_stored, query
 ):

@@ -188,6 +188,7 @@ def test_a_visitor_who_tampered_with_the_cookie_gets_the_new_visitor_page():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_every_worker_shows_an_edit_at_once(tmp_path):
     """Two Gunicorn workers with local-memory caches: a save in one process reaches both."""
     site = TemporarySite(tmp_path / "site", PAGE_CACHE_STAMP_FILE=tmp_path / "stamp").prepare()
@@ -255,6 +256,7 @@ def test_a_head_request_first_stores_the_whole_page_for_the_next_get():
     assert page["X-Page-Cache"] == "hit" and "<h1" in page.content.decode()
 
 
+@pytest.mark.slow
 def test_hundreds_of_junk_addresses_do_not_push_the_real_pages_out(make_publication):
     load_seed_content()
     make_publication(publication_date=datetime.date(2024, 5, 1))
