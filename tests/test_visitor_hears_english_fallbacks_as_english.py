@@ -33,18 +33,21 @@ def pages(live_server, page, make_publication):
     return page, english
 
 
-@pytest.mark.parametrize("prefix", ["/fr", "/es", "/ru", "/zh-hans", "/ar"])
-def test_english_alt_texts_and_captions_are_marked_english(live_server, pages, prefix):
+# Each language is a subtest (reported on its own) of one test: the site and the English
+# pages' alternative texts are made and read once, not once per language.
+def test_english_alt_texts_and_captions_are_marked_english(live_server, pages, subtests):
     page, english = pages
-    for path in PATHS:
-        page.goto(live_server.url + prefix + path)
-        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        alts = page.evaluate(ALTS)
-        fallbacks = [alt for src, alt in alts.items() if alt and english[path].get(src) == alt]
-        assert fallbacks or path == "/publication/with-video/", "nothing to check: no fallback alt"
-        assert page.evaluate(UNMARKED, english[path]) == [], prefix + path
-    caption = page.locator("figcaption")
-    assert caption.locator('[lang="en"]').inner_text() == "A publication with a video"
+    for prefix in ("/fr", "/es", "/ru", "/zh-hans", "/ar"):
+        with subtests.test(language=prefix):
+            for path in PATHS:
+                page.goto(live_server.url + prefix + path)
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                alts = page.evaluate(ALTS)
+                fallbacks = [alt for src, alt in alts.items() if alt and english[path].get(src) == alt]
+                assert fallbacks or path == "/publication/with-video/", "nothing to check: no fallback alt"
+                assert page.evaluate(UNMARKED, english[path]) == [], prefix + path
+            caption = page.locator("figcaption")
+            assert caption.locator('[lang="en"]').inner_text() == "A publication with a video"
 
 
 def test_partner_links_are_named_once(live_server, page):
