@@ -88,7 +88,7 @@ class Transaction:
         elif self._began:
             rows = self._as_one_query(statements + [Statement("COMMIT")])
         else:
-            # A transaction of one group needs no BEGIN: one query is one transaction.
+            # A transaction of one group: its BEGIN and COMMIT travel with it.
             rows = self._as_one_query([Statement("BEGIN"), *statements, Statement("COMMIT")])
         self._finished = True
         return rows
@@ -96,7 +96,7 @@ class Transaction:
     def __exit__(self, exc_type, exc, traceback):
         if not self.combined:
             return self._atomic.__exit__(exc_type, exc, traceback)
-        if self._began and not self._finished or exc_type is not None:
+        if (self._began and not self._finished) or exc_type is not None:
             self._roll_back()
         return False
 
