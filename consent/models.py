@@ -44,7 +44,7 @@ class PurposeNotRemovable(Exception):
 
 def _plain_insert(model, rows, conflict=""):
     """The INSERT of `rows` (unsaved instances of `model`) as one plain statement, asking for
-    their automatic primary keys back where the database can (`_took_keys` sets them, as
+    their automatic primary keys back where the database can (`took_keys` sets them, as
     bulk_create does): the ORM's insert compiler costs a consent decision more CPU than the
     round trip it makes."""
     meta = model._meta
@@ -64,13 +64,6 @@ def _plain_insert(model, rows, conflict=""):
               for row in rows for field in fields),
         rows=returning,
     )
-
-
-def _took_keys(rows, keys):
-    """Give `rows` the primary keys their INSERT returned (`_plain_insert`)."""
-    for row, (pk,) in zip(rows, keys, strict=True):
-        row.pk = pk
-        row._state.adding = False
 
 
 class PurposeQuerySet(models.QuerySet):
@@ -258,7 +251,10 @@ class ConsentRecordManager(models.Manager):
 
     @staticmethod
     def took_keys(records, keys):
-        _took_keys(records, keys)
+        """Give `records` the primary keys their INSERT returned."""
+        for record, (pk,) in zip(records, keys, strict=True):
+            record.pk = pk
+            record._state.adding = False
 
 
 class ConsentRecord(models.Model):

@@ -47,6 +47,13 @@ def _midnight(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _around_week(week):
+    """The times a week's records lie in, with a day's margin either side (the week itself
+    is decided on each record's local date)."""
+    return (_midnight(week - datetime.timedelta(days=1)),
+            _midnight(week + WEEK + datetime.timedelta(days=1)))
+
+
 def _allowed(choices):
     return [slug for slug, on in choices.items() if on]
 
@@ -97,7 +104,6 @@ class Appending:
             for start in range(0, len(ids), READ_CHUNK):
                 chunk = ids[start:start + READ_CHUNK]
                 self._read_weeks.append(week)
-                # A day's margin either side: the week is decided on the local date.
                 statements.append(Statement(
                     f"SELECT {quote('consent_id')}, {quote('created_at')}, {quote('choices')}, "
                     f"{quote('language')} FROM {quote(ConsentRecord._meta.db_table)} "
@@ -106,10 +112,8 @@ class Appending:
                     f"ORDER BY {quote('sequence')}",
                     (
                         *(_prepared(ConsentRecord, "consent_id", value, db) for value in chunk),
-                        _prepared(ConsentRecord, "created_at",
-                                  _midnight(week - datetime.timedelta(days=1)), db),
-                        _prepared(ConsentRecord, "created_at",
-                                  _midnight(week + WEEK + datetime.timedelta(days=1)), db),
+                        *(_prepared(ConsentRecord, "created_at", moment, db)
+                          for moment in _around_week(week)),
                     ),
                     rows=True,
                 ))
@@ -240,8 +244,8 @@ def _rebuild_week(week, records, summaries):
     summaries.objects.filter(day__gte=week, day__lt=week + WEEK).delete()
     rows = stored_rows(
         records.objects.filter(
-            created_at__gte=_midnight(week - datetime.timedelta(days=1)),
-            created_at__lt=_midnight(week + WEEK + datetime.timedelta(days=1)),
+            created_at__gte=_around_week(week)[0],
+            created_at__lt=_around_week(week)[1],
         ).order_by("sequence"),
         ["created_at", "consent_id", "choices", "language"],
     )

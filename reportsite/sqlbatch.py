@@ -17,10 +17,10 @@ next one.
 Whatever fails on the way, the transaction is rolled back, or its connection closed if even
 that fails: a transaction left open would keep its locks.
 
-    with Transaction() as transaction:
-        (head,) = transaction.run([Statement(lock_sql, rows=True), *reads])
+    with Transaction() as writing:
+        head, *found = writing.run([Statement(lock_sql, rows=True), *reads])
         ...
-        transaction.finish([insert, update])
+        writing.finish([insert, update])
 """
 
 import dataclasses
