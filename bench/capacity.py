@@ -19,6 +19,12 @@ other processes take what they take: compare ratios, and a change only when it i
 than the spread. It also prints the CPU time the site's own processes spent per request
 (read from /proc, see bench/process_cpu.py), which other processes do not change: what one
 core carries. Loopback only; each wrk run lasts --duration seconds.
+
+wrk's p99 is corrected for coordinated omission: a request that took longer than the run's
+mean interval per connection counts as the requests that connection would have sent
+meanwhile (one answer of 500 ms in a 3 s run of 256 connections weighs ~70 samples). For the
+runs through nginx the script also prints nginx's own answer times, read from its access log
+(`$request_time`, shipped in deploy/nginx.conf.in): every request once, as it was answered.
 """
 
 import argparse
@@ -36,6 +42,7 @@ from throughput import between_static_runs, decided_visitor_cookie, print_summar
 from deploy.topology import Topology  # noqa: E402
 
 SEEDED_SLUG = "second-key-update-technical-safeguards-and-risk-management"
+SLOW_MS = 20  # nginx's own answers slower than the goal's p99 are counted
 
 
 def static_path(topology):
@@ -82,6 +89,9 @@ def main():
         for connections in (int(n) for n in options.connections.split(",")):
 
             def measure(url, page_cookie=None, connections=connections):
+                request = f"GET /{url.split('/', 3)[3]} HTTP/1.1"
+                through_nginx = url.startswith(topology.url("/"))
+
                 def measured():
                     # nginx's copy of a page is fresh for PAGE_FRONT_CACHE_SECONDS and
                     # served while it refreshes for PAGE_FRONT_CACHE_REFRESH_SECONDS more
@@ -93,9 +103,19 @@ def main():
                     if not options.cold:
                         run_wrk(url, 1, connections, options.threads, page_cookie)
                     before = topology_cpu(topology)
+                    since = topology.nginx_log_size()
                     result = run_wrk(url, options.duration, connections, options.threads,
                                      page_cookie)
                     result["cpu"] = per_request_ms(before, topology_cpu(topology), result["requests"])
+                    times = sorted(
+                        answered for line, answered, _, _ in topology.nginx_answers(since)
+                        if line == request
+                    ) if through_nginx else []
+                    if times:
+                        result["nginx"] = {
+                            "answers": len(times), "p99": times[int(0.99 * (len(times) - 1))],
+                            "max": times[-1], "slow": sum(time > SLOW_MS for time in times),
+                        }
                     return result
 
                 return measured
@@ -119,6 +139,19 @@ def main():
                 print(f"  {label:<36} {cost['all']:>7.3f} ms (nginx {cost['nginx']:.3f}, apps "
                       f"{cost['apps']:.3f}, pg {cost['postgres']:.3f}, redis {cost['redis']:.3f})"
                       f"  -> {1000 / max(cost['all'], 1e-6):>7.0f}/s per core")
+            print(f"nginx's own answer times (its access log; each request once, no correction): "
+                  f"p99 and max (ms, median of the runs; nginx counts whole ms), answers over {SLOW_MS} ms "
+                  f"(all runs)")
+            for label, runs in results.items():
+                timed = [run["nginx"] for run in runs if "nginx" in run]
+                if not timed:
+                    continue
+                p99 = sorted(figures["p99"] for figures in timed)[len(timed) // 2]
+                longest = sorted(figures["max"] for figures in timed)[len(timed) // 2]
+                slow = sum(figures["slow"] for figures in timed)
+                answers = sum(figures["answers"] for figures in timed)
+                print(f"  {label:<36} p99 {p99:>7.2f}  max {longest:>7.1f}  "
+                      f"over {SLOW_MS} ms: {slow} of {answers}")
     print(f"\nload average before the run: {idle_load:.2f} on {os.cpu_count()} cores"
           + (" (other processes were busy: noisy figures)" if idle_load > 0.5 else ""))
     print("median of the runs (min-max); ratio = requests/s / mean requests/s of nginx's static "

@@ -432,6 +432,27 @@ class Topology:
         path.write_text(text)
         return path
 
+    def nginx_log_size(self):
+        path = self.folder / "nginx" / "nginx-access.log"
+        return path.stat().st_size if path.exists() else 0
+
+    def nginx_answers(self, since=0):
+        """Each request in nginx's access log after byte `since` (see `nginx_log_size`):
+        (request line, answer time in ms, the app server's time in ms or None when nginx
+        answered alone, the front cache's verdict or None), from the `timed` log format
+        of deploy/nginx.conf.in, whose last three fields these are."""
+        with open(self.folder / "nginx" / "nginx-access.log", "rb") as log:
+            log.seek(since)
+            for line in log:
+                head, answer, app, verdict = line.decode(errors="replace").rsplit(" ", 3)
+                request = head.split('"', 2)[1]
+                verdict = verdict.strip()
+                yield (
+                    request, 1000 * float(answer),
+                    None if app == "-" else 1000 * float(app.split(",")[-1].strip()),
+                    None if verdict == "-" else verdict,
+                )
+
     def start_nginx(self):
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         if not Path(nginx).exists():

@@ -199,6 +199,23 @@ def test_nginx_passes_the_bodies_compressed_once_through(topology):
     assert status == 200 and "content-encoding" not in answer and b"<html" in body
 
 
+def test_access_log_shows_each_answers_time_and_whether_nginx_answered_alone(topology):
+    from_nginx_cache(topology, "/publications/", {}, None)
+    since = topology.nginx_log_size()
+    status, answer, _ = page(topology.url("/publications/"), {}, None)
+    assert status == 200 and answer["x-front-cache"] == "HIT"
+    # A parameter the page does not use: answered by the app, never stored.
+    status, answer, _ = page(topology.url("/publications/?utm_source=log"), {}, None)
+    assert status == 200 and answer["x-front-cache"] != "HIT"
+    # nginx writes a request's line once it has answered it.
+    wait_until(lambda: len(list(topology.nginx_answers(since))) == 2, 5, 0.05)
+    entries = list(topology.nginx_answers(since))
+    (hit, hit_ms, hit_app_ms, hit_verdict), (miss, miss_ms, miss_app_ms, miss_verdict) = entries
+    assert hit == "GET /publications/ HTTP/1.1" and hit_verdict == "HIT" and hit_app_ms is None
+    assert miss == "GET /publications/?utm_source=log HTTP/1.1" and miss_verdict in {"MISS", "BYPASS"}
+    assert miss_app_ms is not None and miss_ms >= miss_app_ms >= 0 and hit_ms >= 0
+
+
 def test_a_publish_on_a_reaches_every_visitor_within_the_bound(topology, visitors, page):
     path = f"/publication/{SEEDED_SLUG}/"
     for language in LANGUAGES:
