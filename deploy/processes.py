@@ -62,12 +62,23 @@ def _link_or_copy(source, destination):
         shutil.copy2(source, destination)
 
 
+def free_ports(count):
+    """`count` different TCP ports on 127.0.0.1 that nothing listens on now (the OS picks
+    them), so that test suites and benchmarks running side by side on one machine never
+    collide. They are picked together: a port probed and released can be handed out again
+    by the next probe (a topology once got the same port for nginx and an app server)."""
+    with contextlib.ExitStack() as probes:
+        ports = []
+        for _ in range(count):
+            probe = probes.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+        return ports
+
+
 def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it), so that
-    test suites and benchmarks running side by side on one machine never collide."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """One port as `free_ports` picks them: for a process that needs only one."""
+    return free_ports(1)[0]
 
 
 def read_env_file(path):

@@ -37,7 +37,7 @@ if str(PROJECT) not in sys.path:  # run as a script: `python deploy/topology.py`
 from deploy.processes import (  # noqa: E402
     PROJECT_VARIABLES,
     environment_without_project_variables,
-    free_port,
+    free_ports,
     generated_secret_key,
 )
 
@@ -91,12 +91,17 @@ def _wait(what, ready, process=None, log=None, seconds=30):
     raise TopologyError(f"{what} was not ready within {seconds} s.")
 
 
-def _http_status(url, timeout=2):
+def _answer(url, timeout=2):
+    """The status of a GET of `url` and the server that answered (its Server header)."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status
+            return response.status, response.headers.get("Server")
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, error.headers.get("Server")
+
+
+def _http_status(url, timeout=2):
+    return _answer(url, timeout)[0]
 
 
 class Topology:
@@ -113,10 +118,8 @@ class Topology:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.folder.chmod(0o755)  # PostgreSQL's user must reach its cluster inside
         self.app_count, self.workers = app_servers, workers
-        self.ports = {
-            "nginx": free_port(), "postgres": free_port(), "redis": free_port(),
-            "s3": free_port(), "apps": [free_port() for _ in range(app_servers)],
-        }
+        nginx, postgres, redis, s3, *apps = free_ports(4 + app_servers)
+        self.ports = {"nginx": nginx, "postgres": postgres, "redis": redis, "s3": s3, "apps": apps}
         self.processes = {}
         self.apps = [None] * app_servers
         self.postgres_bin = None
@@ -466,8 +469,10 @@ class Topology:
         process = self._spawn(
             "nginx", [nginx, "-c", config, "-e", error_log, "-g", "daemon off;"]
         )
-        _wait("nginx", lambda: _http_status(self.url("/healthz")) in (200, 503), process,
-              self.folder / "nginx.log")
+        # nginx's own answer (server_tokens off: "Server: nginx"), not some other server
+        # that may have taken the port before nginx could bind it.
+        _wait("nginx", lambda: _answer(self.url("/healthz")) in {(200, "nginx"), (503, "nginx")},
+              process, self.folder / "nginx.log")
 
 
 def main():

@@ -11,11 +11,12 @@ from deploy.processes import (
     PYTHON,
     TemporarySite,
     free_port,
+    free_ports,
     generated_secret_key,
     read_env_file,
 )
 
 __all__ = [
     "GUNICORN", "PROJECT", "PROJECT_VARIABLES", "PYTHON", "TemporarySite", "free_port",
-    "generated_secret_key", "read_env_file",
+    "free_ports", "generated_secret_key", "read_env_file",
 ]

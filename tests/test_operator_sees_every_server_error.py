@@ -17,7 +17,7 @@ import brotli
 import pytest
 
 from tests.broken_page_site.urls import ERROR_MESSAGE
-from tests.servers import PROJECT, PYTHON, TemporarySite, free_port
+from tests.servers import PROJECT, PYTHON, TemporarySite, free_port, free_ports
 
 BROKEN_SITE = {"DJANGO_SETTINGS_MODULE": "tests.broken_page_site.settings"}
 
@@ -89,7 +89,7 @@ class StandInSentry(http.server.ThreadingHTTPServer):
 
 
 def test_with_sentry_dsn_set_the_error_reaches_sentry_without_personal_data(broken_site, tmp_path):
-    sentry_port, port = free_port(), free_port()
+    sentry_port, port = free_ports(2)
     sentry = StandInSentry(sentry_port)
     threading.Thread(target=sentry.serve_forever, daemon=True).start()
     broken_site.env["SENTRY_DSN"] = f"http://publickey@127.0.0.1:{sentry_port}/42"
