@@ -28,6 +28,12 @@ graceful_timeout = timeout
 # the jitter keeps the workers from restarting together.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = max_requests // 10
+# Load the site once, in the master, and fork each worker from it: a worker replaced after
+# max_requests, a crash or a timeout starts in ~30 ms of CPU instead of ~400 ms (importing
+# Django and the apps again), and the workers share the loaded code's memory. Nothing
+# connects to the database, Redis or S3 while loading (connections open on first use, in
+# each worker). New code needs Gunicorn restarted, not a HUP (which forks the old code).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true", "yes", "on")
 
 # Workers' heartbeat files in memory rather than on a possibly slow disk.
 if os.path.isdir("/dev/shm"):

@@ -14,8 +14,10 @@ docs/operators.md ("What is shared, and how the tests prove it").
 
 import hashlib
 import json
+import os
 import re
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -222,6 +224,35 @@ def test_edit_on_a_makes_pages_cached_by_b_stale_at_once(topology, page):
     for _ in range(12):
         status, headers, html = fetch(url)
         assert status == 200 and new_title.encode() in html, headers.get("x-page-cache")
+
+
+def _children(pid):
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _sockets(pid):
+    return sum(
+        os.readlink(descriptor).startswith("socket:")
+        for descriptor in Path(f"/proc/{pid}/fd").iterdir()
+    )
+
+
+def test_workers_are_forked_from_the_site_loaded_once_with_no_connection_of_its_own(topology):
+    """GUNICORN_PRELOAD (on by default): each app server's master loads the site and forks
+    its workers from it. A connection opened while loading would be inherited by every
+    worker (their queries interleaved on one socket), so the master must hold none."""
+    for index in range(topology.app_count):
+        for _ in range(2 * topology.workers):
+            assert fetch(topology.app_url(index, "/publications/"))[0] == 200
+        master = topology.apps[index].pid
+        # The site's compiled modules are in the master's memory: it loaded the site.
+        loaded = Path(f"/proc/{master}/maps").read_text()
+        assert "_psycopg" in loaded and "_brotli" in loaded, index
+        # Its one socket is the one it listens on; its workers hold their connections.
+        assert _sockets(master) == 1, index
+        workers = _children(master)
+        assert len(workers) == topology.workers
+        assert max(_sockets(worker) for worker in workers) > 1, index
 
 
 def test_consent_decision_through_a_appears_in_the_history_served_by_b(topology):
