@@ -14,7 +14,6 @@ docs/operators.md ("What is shared, and how the tests prove it").
 
 import hashlib
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from deploy.topology import BUCKET, Topology
+from tests.servers import children, open_descriptors
 from tests.topology import (
     EDITOR,
     EDITOR_PASSWORD,
@@ -226,15 +226,8 @@ def test_edit_on_a_makes_pages_cached_by_b_stale_at_once(topology, page):
         assert status == 200 and new_title.encode() in html, headers.get("x-page-cache")
 
 
-def _children(pid):
-    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
-def _sockets(pid):
-    return sum(
-        os.readlink(descriptor).startswith("socket:")
-        for descriptor in Path(f"/proc/{pid}/fd").iterdir()
-    )
+def sockets(pid):
+    return sum(target.startswith("socket:") for target in open_descriptors(pid).values())
 
 
 def test_workers_are_forked_from_the_site_loaded_once_with_no_connection_of_its_own(topology):
@@ -249,10 +242,10 @@ def test_workers_are_forked_from_the_site_loaded_once_with_no_connection_of_its_
         loaded = Path(f"/proc/{master}/maps").read_text()
         assert "_psycopg" in loaded and "_brotli" in loaded, index
         # Its one socket is the one it listens on; its workers hold their connections.
-        assert _sockets(master) == 1, index
-        workers = _children(master)
+        assert sockets(master) == 1, index
+        workers = children(master)
         assert len(workers) == topology.workers
-        assert max(_sockets(worker) for worker in workers) > 1, index
+        assert max(sockets(worker) for worker in workers) > 1, index
 
 
 def test_consent_decision_through_a_appears_in_the_history_served_by_b(topology):
