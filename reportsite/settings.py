@@ -178,7 +178,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # request: opening SQLite (Django registers its SQL functions on every new connection,
     # the PRAGMAs above run again) was 1.9 of the 2.6 ms of CPU a /healthz took under
     # Gunicorn. There is no server to go away; a conn_max_age in DATABASE_URL still wins.
-    DATABASES["default"].setdefault("CONN_MAX_AGE", None)
+    # Not under DEBUG: the development server answers each request in a thread of its own,
+    # which would leave its connection open until the garbage collector found it.
+    if not DEBUG:
+        DATABASES["default"].setdefault("CONN_MAX_AGE", None)
 
 # Cache: local memory by default (one server); Redis when several servers share it, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/1 (Django's built-in RedisCache).
