@@ -447,12 +447,15 @@ class Topology:
         with open(self.folder / "nginx" / "nginx-access.log", "rb") as log:
             log.seek(since)
             for line in log:
-                head, answer, app, verdict = line.decode(errors="replace").rsplit(" ", 3)
-                request = head.split('"', 2)[1]
-                verdict = verdict.strip()
+                line = line.decode(errors="replace")
+                # nginx escapes quotes inside fields: the last one closes the user agent.
+                answer, *app, verdict = line[line.rindex('"') + 1:].split()
+                # One time per app server tried ("0.001, 0.004"), and per internal
+                # redirect (" : "); the last is the answer's.
+                app_times = [time for time in re.split(r"[\s,:]+", " ".join(app)) if time]
                 yield (
-                    request, 1000 * float(answer),
-                    None if app == "-" else 1000 * float(app.split(",")[-1].strip()),
+                    line.split('"', 2)[1], 1000 * float(answer),
+                    None if app_times[-1] == "-" else 1000 * float(app_times[-1]),
                     None if verdict == "-" else verdict,
                 )
 
