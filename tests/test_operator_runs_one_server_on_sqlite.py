@@ -8,19 +8,14 @@ its master and forks the workers from it (GUNICORN_PRELOAD); SQLite forbids usin
 connection across a fork, so the master must never open the database.
 """
 
-import http.client
 from pathlib import Path
 
 from tests.servers import TemporarySite, children, free_port, open_descriptors
+from tests.topology import fetch
 
 
 def get(port, path):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("GET", path, headers={"Host": "127.0.0.1"})
-    response = connection.getresponse()
-    response.read()
-    connection.close()
-    return response.status
+    return fetch(f"http://127.0.0.1:{port}{path}")[0]
 
 
 def database_descriptors(pid, database):
