@@ -58,12 +58,14 @@ def test_upload_progress_fix_and_publish(live_server, page, editor, tmp_path):
     expect(page.locator("#draft-publish-blockers")).to_contain_text("has no alt text")
     assert page.request.get(live_server.url + f"/publication/{SLUG}/read/").status == 404
 
+    draft = page.url
     page.get_by_role("link", name="Fix it").first.click()
     page.get_by_label("Alt text").fill("Eight bars rising from left to right")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.go_back()
-    page.go_back()
-    page.reload()
+    # Wait for the saved page before leaving it: going back while the form's answer is
+    # still arriving raced the navigation ("Not attached to an active page").
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.goto(draft)
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("Published. Status: Published, the version visitors read")
     axe_clean(page)
