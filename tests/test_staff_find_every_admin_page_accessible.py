@@ -15,6 +15,8 @@ from tests.test_staff_walk_every_admin_page import (
     user_for,
 )
 
+pytestmark = pytest.mark.presentation
+
 
 def violations_on(page, axe):
     found = axe.run(page).response["violations"]

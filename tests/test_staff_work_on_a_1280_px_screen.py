@@ -11,7 +11,7 @@ from tests.conftest import FONTS_OF_A_BARE_MACHINE, SAME_ORIGIN, force_font, sig
 from tests.test_editor_manages_content import pdf_bytes
 from tests.test_staff_walk_every_admin_page import admin_pages, seeded, user_for  # noqa: F401
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed"), pytest.mark.presentation]
 
 NOTHING_SCROLLS_SIDEWAYS = """selector => {
   const box = document.querySelector(selector);

@@ -6,7 +6,7 @@ import pytest
 
 from publications.seed import PARTNERS, load_seed_content
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed"), pytest.mark.presentation]
 
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 PATHS = (

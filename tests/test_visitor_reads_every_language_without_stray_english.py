@@ -60,12 +60,14 @@ def nu_errors(pages, folder):
             for m in messages if m["type"] == "error"]
 
 
+@pytest.mark.presentation
 def test_every_page_in_every_language_passes_the_nu_html_checker(pages, tmp_path):
     errors = nu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)
     assert len(list(tmp_path.glob("*.html"))) == len(PREFIXES) * 5
 
 
+@pytest.mark.presentation
 def test_the_checker_finds_an_error_when_there_is_one(tmp_path):
     """The check above would pass vacuously if the checker never reported anything."""
     page = tmp_path / "broken.html"
@@ -116,6 +118,7 @@ def english_interface_texts(language="fr"):
     return texts
 
 
+@pytest.mark.presentation
 def test_no_interface_text_is_left_in_english_outside_marked_fallbacks(pages):
     assert len(english_interface_texts()) > 50
     stray = []

@@ -97,6 +97,7 @@ def test_search_on_fr_finds_french_sections_and_english_only_where_untranslated(
     assert found("") == ["/publication/report/read/chapter-1/#sec-1-1", "/publication/report/read/chapter-3/#sec-3-1"]
 
 
+@pytest.mark.presentation
 def test_reading_pages_in_english_french_and_arabic_pass_the_nu_html_checker(client, editions, tmp_path):
     from tests.test_visitor_reads_every_language_without_stray_english import nu_errors
 

@@ -33,6 +33,7 @@ def axe_clean(page):
     assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 def test_reading_pages_pass_axe_with_and_without_the_banner(live_server, page, report, viewport):
     page.set_viewport_size(viewport)
@@ -63,6 +64,7 @@ def tab_to(page, selector, presses=200):
     raise AssertionError(f"{selector} not reached by Tab")
 
 
+@pytest.mark.presentation
 def test_contents_panel_by_keyboard_on_a_phone_and_always_shown_on_a_desktop(live_server, page, report):
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/publication/report/read/chapter-1/")
@@ -86,6 +88,7 @@ def test_contents_panel_by_keyboard_on_a_phone_and_always_shown_on_a_desktop(liv
     expect(page.locator(".reader-contents")).to_be_in_viewport()
 
 
+@pytest.mark.presentation
 def test_permalinks_are_reached_by_keyboard_shown_and_copy_the_right_address(live_server, page, report):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.set_viewport_size(DESKTOP)
@@ -104,6 +107,7 @@ def test_permalinks_are_reached_by_keyboard_shown_and_copy_the_right_address(liv
     assert page.url == live_server.url + "/publication/report/read/chapter-1/#sec-1-1"
 
 
+@pytest.mark.presentation
 def test_footnotes_go_there_and_back(live_server, page, report):
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + "/publication/report/read/chapter-1/")
@@ -126,6 +130,7 @@ def test_footnotes_go_there_and_back(live_server, page, report):
     expect(reference).to_be_in_viewport()
 
 
+@pytest.mark.presentation
 def test_a_printed_chapter_has_no_navigation_and_starts_on_a_new_page(live_server, page, report):
     page.goto(live_server.url + "/publication/report/read/chapter-1/")
     page.emulate_media(media="print")

@@ -16,7 +16,7 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
 })"""
 
 # The seed publications, and the consent policy and purposes that make the banner show.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed"), pytest.mark.presentation]
 
 
 def test_first_visit_pages_do_not_shift_while_loading(live_server, page):

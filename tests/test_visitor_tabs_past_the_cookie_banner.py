@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from publications.seed import load_seed_content
 from tests.accessibility import FOCUS_COVERED_BY_BANNER, FOCUSABLE, NOT_REACHED
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed"), pytest.mark.presentation]
 
 PATHS = ("/", "/publications/", "/publication/international-ai-safety-report-2025/", "/privacy/")
 

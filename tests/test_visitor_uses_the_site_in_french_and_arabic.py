@@ -54,6 +54,7 @@ ARABIC_PAGES = (
 
 # Each page is a subtest (reported on its own): the live site is made and emptied once per
 # width, not once per page.
+@pytest.mark.presentation
 @pytest.mark.parametrize("width", [390, 1280])
 def test_arabic_pages_read_right_to_left_fit_the_screen_and_pass_axe(
     live_server, page, width, subtests
@@ -79,6 +80,7 @@ def test_arabic_pages_read_right_to_left_fit_the_screen_and_pass_axe(
             assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.mark.presentation
 def test_the_mirrored_layout_puts_the_site_name_on_the_right(live_server, page):
     load_seed_content()
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -91,6 +93,7 @@ def test_the_mirrored_layout_puts_the_site_name_on_the_right(live_server, page):
 
 
 
+@pytest.mark.presentation
 @pytest.mark.parametrize("width", [390, 1280])
 def test_french_spanish_russian_and_chinese_pages_pass_axe_with_the_banner_and_the_dialog(
     live_server, page, width, subtests

@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from publications.seed import load_seed_content
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.presentation]
 
 
 @pytest.mark.parametrize("width", [390, 1280])

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from publications.seed import load_seed_content
 from tests.accessibility import HORIZONTAL_OVERFLOW, OVERFLOWING_LABELS
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed"), pytest.mark.presentation]
 
 PREFIXES = ("", "/fr", "/es", "/ru", "/zh-hans", "/ar")
 PATHS = ("/", "/publications/", "/publication/international-ai-safety-report-2025/", "/privacy/")
