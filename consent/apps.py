@@ -2,7 +2,9 @@ import re
 
 from django.apps import AppConfig
 from django.core import checks
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
+
+from reportsite.apps import connect_after_every_app_migrated
 
 
 class ConsentConfig(AppConfig):
@@ -14,8 +16,8 @@ class ConsentConfig(AppConfig):
         from .privacy_officers import sync_privacy_officers_group
 
         # Consent is managed by privacy officers, not editors (see consent.privacy_officers).
-        post_migrate.connect(
-            sync_privacy_officers_group, dispatch_uid="consent.sync_privacy_officers_group"
+        connect_after_every_app_migrated(
+            sync_privacy_officers_group, "consent.sync_privacy_officers_group"
         )
         checks.register(check_rate_limit, checks.Tags.caches)
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+
+from reportsite.apps import connect_after_every_app_migrated
 
 
 class PublicationsConfig(AppConfig):
@@ -9,7 +10,7 @@ class PublicationsConfig(AppConfig):
     def ready(self):
         from .editors import sync_editors_group
 
-        post_migrate.connect(sync_editors_group, dispatch_uid="publications.sync_editors_group")
+        connect_after_every_app_migrated(sync_editors_group, "publications.sync_editors_group")
 
         from editorial import registry
 
