@@ -13,7 +13,8 @@ from django.db import models
 
 
 class TranslationSource(models.Model):
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # Indexed first in the constraint and the index below (one of its own would only cost writes).
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     object_id = models.CharField(max_length=64)
     field = models.CharField(max_length=64)
     language = models.CharField(max_length=16)
