@@ -9,7 +9,7 @@ def connect_after_every_app_migrated(receiver, dispatch_uid):
     post_migrate work, such as creating its permissions, is done.
 
     Django sends post_migrate once per app that has models, in INSTALLED_APPS order, so a
-    receiver connected without a sender runs once per app (about twenty times) and one
+    receiver connected without a sender runs once per app (seventeen times here) and one
     connected to its own app runs before the apps listed after it have their permissions.
     The last app's signal comes after all of them. Call from an AppConfig's ready(): the
     registry knows every app by then.

@@ -228,7 +228,7 @@ def test_the_groups_are_kept_in_sync_after_every_migrate():
     with CaptureQueriesContext(connection) as queries:
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     # Once per migrate (and per flush of a test database), after the last app's permissions
-    # exist; not once per app, as when they listened to every app's signal (22 times each).
+    # exist; not once per app, as when they listened to every app's signal (17 times each).
     lookups = [query["sql"] for query in queries if '"auth_group"."name" =' in query["sql"]]
     assert len(lookups) == 2, lookups
     officers = set(
