@@ -1,7 +1,31 @@
-"""What the accessibility tests measure in a page, as JavaScript for Playwright's `evaluate`.
+"""What the accessibility tests check in a page: axe-core's rules, and, as JavaScript for
+Playwright's `evaluate`, what axe does not check (docs/accessibility.md): the cookie banner
+must never cover what has focus, fit a 400 % zoom, and no label may overflow its button."""
 
-Shared by the tests of issue 20 (docs/accessibility.md): the cookie banner must never cover
-what has focus, fit a 400 % zoom, and no label may overflow its button."""
+import functools
+
+from axe_playwright_python.sync_playwright import Axe
+
+
+@functools.cache
+def _axe():
+    return Axe()  # reads axe-core's script once per test process
+
+
+def axe_violations(page):
+    """What axe-core finds wrong in the page as it is now: the rule, its help text and the
+    first three elements that break it, for each rule broken."""
+    found = _axe().run(page).response["violations"]
+    return [(v["id"], v["help"], [node["html"][:160] for node in v["nodes"][:3]]) for v in found]
+
+
+def assert_axe_clean(page, where=None):
+    """No axe-core violation in the page as it is now; the failure names the page (or
+    `where`) and each rule broken."""
+    page.wait_for_load_state("load")
+    violations = axe_violations(page)
+    assert not violations, (where or page.url, violations)
+
 
 # The element that has focus, when any part of its box is under the cookie banner (which
 # it is not inside): a short description of it; else null.

@@ -3,22 +3,16 @@ missing alt text from the checks' link and publishes: every admin page on the wa
 axe-clean, and visitors see nothing until Publish."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from editions.models import EditionImport
 from editions.tasks import run_import
 from publications.seed import load_seed_content
+from tests.accessibility import assert_axe_clean
 from tests.editions_helpers import convert, sample
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
 SLUG = "international-ai-safety-report-2025"
-
-
-def axe_clean(page):
-    page.wait_for_load_state("load")
-    violations = Axe().run(page).response["violations"]
-    assert not violations, (page.url, [(v["id"], [node["html"] for node in v["nodes"]]) for v in violations])
 
 
 @pytest.mark.slow
@@ -34,7 +28,7 @@ def test_upload_progress_fix_and_publish(live_server, page, editor, tmp_path):
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Log in").click()
     page.goto(live_server.url + "/admin/editions/editionimport/add/")
-    axe_clean(page)
+    assert_axe_clean(page)
     page.get_by_label("Publication").select_option(label="International AI Safety Report 2025")
     page.get_by_label("Source file").set_input_files(str(source))
     page.get_by_role("button", name="Save", exact=True).click()
@@ -51,9 +45,9 @@ def test_upload_progress_fix_and_publish(live_server, page, editor, tmp_path):
     page.reload()
     expect(page.locator("progress")).to_have_attribute("value", "100")
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
-    axe_clean(page)  # (while it runs, the page reloads itself every 3 s: the same markup)
+    assert_axe_clean(page)  # (while it runs, the page reloads itself every 3 s: the same markup)
     page.get_by_role("link", name="version 1").click()
-    axe_clean(page)
+    assert_axe_clean(page)
     assert page.get_by_role("button", name="Publish", exact=True).is_disabled()
     expect(page.locator("#draft-publish-blockers")).to_contain_text("has no alt text")
     assert page.request.get(live_server.url + f"/publication/{SLUG}/read/").status == 404
@@ -68,7 +62,7 @@ def test_upload_progress_fix_and_publish(live_server, page, editor, tmp_path):
     page.goto(draft)
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("Published. Status: Published, the version visitors read")
-    axe_clean(page)
+    assert_axe_clean(page)
 
     visitor = page.context.browser.new_context().new_page()
     response = visitor.goto(live_server.url + f"/publication/{SLUG}/read/chapter-1/")

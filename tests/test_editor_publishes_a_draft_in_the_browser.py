@@ -4,11 +4,11 @@ An anonymous visitor, in a browser of their own, sees nothing of the draft until
 published, page cache included."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from publications.models import Publication
 from publications.seed import load_seed_content
+from tests.accessibility import assert_axe_clean
 from tests.conftest import STAFF_PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
@@ -37,11 +37,6 @@ def log_in(page, username="editor", password=STAFF_PASSWORD):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#site-name")).to_be_visible()
-
-
-def assert_accessible(page):
-    violations = Axe().run(page).response["violations"]
-    assert not violations, [(v["id"], [node["html"] for node in v["nodes"]]) for v in violations]
 
 
 def seen_by_visitor(page, path):
@@ -76,14 +71,14 @@ def test_editor_drafts_previews_shares_and_publishes_the_live_report(contexts, e
     editor_page.goto("/admin/publications/publication/")
     row = editor_page.locator("tr", has_text="International AI Safety Report 2025")
     expect(row).to_contain_text("Live")
-    assert_accessible(editor_page)
+    assert_axe_clean(editor_page)
     row.get_by_role("link", name="International AI Safety Report 2025", exact=True).click()
     expect(editor_page.locator(".draft-status")).to_contain_text("Status: Live")
     editor_page.locator("#id_summary_en").fill(NEW_SUMMARY)
     editor_page.get_by_role("button", name="Save draft").click()
     expect(editor_page.locator(".messagelist")).to_contain_text("Draft saved")
     expect(editor_page.locator(".draft-status")).to_contain_text("Live with unpublished changes")
-    assert_accessible(editor_page)
+    assert_axe_clean(editor_page)
 
     # The visitor sees the old text everywhere, still from the page cache.
     for path in ("/", publication_path):
@@ -97,7 +92,7 @@ def test_editor_drafts_previews_shares_and_publishes_the_live_report(contexts, e
     expect(editor_page.locator(".publication__summary")).to_have_text(NEW_SUMMARY)
     expect(editor_page.locator(".preview-banner")).to_contain_text("Unpublished changes")
     expect(editor_page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex")
-    assert_accessible(editor_page)
+    assert_axe_clean(editor_page)
     editor_page.get_by_role("link", name="Back to the edit page").click()
 
     # A reviewer without an account opens a shared link in a third browser.

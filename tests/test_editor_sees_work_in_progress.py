@@ -7,7 +7,6 @@ import datetime
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +16,7 @@ from playwright.sync_api import expect
 from editorial import history
 from editorial.actions import SaveDraft
 from publications.models import Publication, SiteContent
+from tests.accessibility import assert_axe_clean
 from tests.conftest import STAFF_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -209,5 +209,4 @@ def test_dashboard_history_and_recovery_pages_have_no_accessibility_violations(
         expect(page.get_by_role("button", name="Restore this revision as draft").first).to_be_visible()
     else:
         expect(page.get_by_role("button", name="Recover “Deleted one”")).to_be_visible()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_axe_clean(page)

@@ -4,8 +4,8 @@ tests/test_staff_walk_every_admin_page.py), the page a role may not open, and th
 """
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.accessibility import assert_axe_clean, axe_violations
 from tests.conftest import signed_in_page
 from tests.test_staff_walk_every_admin_page import (
     EXPECTED,
@@ -18,18 +18,12 @@ from tests.test_staff_walk_every_admin_page import (
 pytestmark = pytest.mark.presentation
 
 
-def violations_on(page, axe):
-    found = axe.run(page).response["violations"]
-    return [(v["id"], v["help"], [node["html"][:160] for node in v["nodes"][:3]]) for v in found]
-
-
 @pytest.mark.parametrize("role", list(EXPECTED))
 @pytest.mark.slow
 def test_every_admin_page_a_role_opens_has_no_axe_violation(
     seeded, django_user_model, browser, live_server, role  # noqa: F811
 ):
     page = signed_in_page(browser, live_server, user_for(role, django_user_model))
-    axe = Axe()
     found, opened, refused = {}, 0, None
     for key, kind, url in [(None, None, "/admin/"), *admin_pages()]:
         status = 200 if key is None else expected_status(role, key, kind)
@@ -39,11 +33,11 @@ def test_every_admin_page_a_role_opens_has_no_axe_violation(
         response = page.goto(live_server.url + url)  # a 302 (the site texts) is followed
         assert response.status == 200, url
         opened += 1
-        if violations := violations_on(page, axe):
+        if violations := axe_violations(page):
             found[page.url.removeprefix(live_server.url)] = violations
     if refused:  # the styled page of a refusal is an admin page too
         assert page.goto(live_server.url + refused).status == 403
-        if violations := violations_on(page, axe):
+        if violations := axe_violations(page):
             found[refused] = violations
     assert opened > 10
     assert not found, "\n".join(f"{url}: {violations}" for url, violations in found.items())
@@ -53,4 +47,4 @@ def test_every_admin_page_a_role_opens_has_no_axe_violation(
 def test_the_login_page_has_no_axe_violation(page, live_server):
     page.goto(live_server.url + "/admin/login/?next=/admin/")
     assert page.get_by_label("Password").is_visible()
-    assert violations_on(page, Axe()) == []
+    assert_axe_clean(page)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from publications.models import Publication
 from publications.views import PUBLICATIONS_PER_PAGE
+from tests.accessibility import assert_axe_clean
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +175,6 @@ def test_index_queries_do_not_grow_with_content(client, settings, make_publicati
 
 @pytest.mark.django_db(transaction=True)
 def test_publication_pages_have_no_accessibility_violations(live_server, page, make_publication):
-    from axe_playwright_python.sync_playwright import Axe
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from publications.models import PublicationDocument
@@ -192,7 +192,6 @@ def test_publication_pages_have_no_accessibility_violations(live_server, page, m
         document.file = SimpleUploadedFile(f"summary-{language}.pdf", pdf_bytes())
         document.save()
     make_publication(kind=Publication.Kind.ANNUAL_REPORT, title="Another annual report")
-    axe = Axe()
     for path in (
         "/",
         "/publications/",
@@ -201,8 +200,7 @@ def test_publication_pages_have_no_accessibility_violations(live_server, page, m
         publication.get_absolute_url(),
     ):
         page.goto(live_server.url + path)
-        results = axe.run(page)
-        assert results.violations_count == 0, (path, results.generate_report())
+        assert_axe_clean(page, path)
 
     # On a wide screen each card's cover sits in its column beside the text.
     page.set_viewport_size({"width": 1280, "height": 800})

@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from consent.models import ConsentRecord, PolicyVersion
+from tests.accessibility import assert_axe_clean
 from tests.conftest import ANALYTICS_URL
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
@@ -223,15 +223,12 @@ def test_the_banner_buttons_have_equal_prominence(page, live_server):
 
 
 def test_no_accessibility_violations_with_banner_and_with_dialog(page, live_server):
-    axe = Axe()
     page.goto(live_server.url + "/")
     expect(banner(page)).to_be_visible()
-    result = axe.run(page)
-    assert result.violations_count == 0, result.generate_report()
+    assert_axe_clean(page)
     banner(page).get_by_role("button", name="Customize").click()
     expect(page.get_by_role("dialog")).to_be_visible()
-    result = axe.run(page)
-    assert result.violations_count == 0, result.generate_report()
+    assert_axe_clean(page)
 
 
 def test_no_accessibility_violations_on_the_privacy_page(page, live_server):
@@ -239,5 +236,4 @@ def test_no_accessibility_violations_on_the_privacy_page(page, live_server):
     banner(page).get_by_role("button", name="Accept").click()
     expect(banner(page)).to_have_count(0)
     page.goto(live_server.url + "/privacy/")
-    result = Axe().run(page)
-    assert result.violations_count == 0, result.generate_report()
+    assert_axe_clean(page)

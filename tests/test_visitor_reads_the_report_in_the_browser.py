@@ -3,10 +3,10 @@ cookie banner and after it is dismissed), no horizontal overflow, the contents p
 the permalinks by keyboard, footnotes there and back, a print without navigation."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
+from tests.accessibility import assert_axe_clean
 from tests.editions_helpers import imported, publish, sample
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
@@ -28,11 +28,6 @@ def report(tmp_path, make_publication, editor):
     return publish(imported(path, publication), editor)
 
 
-def axe_clean(page):
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
 @pytest.mark.presentation
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
 def test_reading_pages_pass_axe_with_and_without_the_banner(live_server, page, report, viewport):
@@ -45,13 +40,13 @@ def test_reading_pages_pass_axe_with_and_without_the_banner(live_server, page, r
     for path in paths:
         page.goto(live_server.url + path)
         expect(page.locator("#consent-banner")).to_be_visible()
-        axe_clean(page)
+        assert_axe_clean(page)
     page.goto(live_server.url + paths[0])
     page.locator("#consent-banner").get_by_role("button", name="Decline", exact=True).click()
     expect(page.locator("#consent-banner")).to_have_count(0)
     for path in paths:
         page.goto(live_server.url + path)
-        axe_clean(page)
+        assert_axe_clean(page)
         width = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert width <= 0, f"{path} overflows by {width}px at {viewport['width']}px"
 

@@ -4,8 +4,9 @@ follow the typing (announced through a live region), and pages that pass axe-cor
 import datetime
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.accessibility import assert_axe_clean
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,7 +68,6 @@ def test_search_works_without_javascript(live_server, browser, searchable):
 
 
 def test_search_pages_pass_axe_in_english_arabic_and_chinese(live_server, page, searchable):
-    axe = Axe()
     for path in (
         "/search/",
         "/search/?q=elections",
@@ -81,5 +81,4 @@ def test_search_pages_pass_axe_in_english_arabic_and_chinese(live_server, page, 
         "/zh-hans/search/?q=biological",
     ):
         page.goto(live_server.url + path)
-        results = axe.run(page)
-        assert results.violations_count == 0, (path, results.generate_report())
+        assert_axe_clean(page, path)

@@ -3,11 +3,11 @@ French and honoured in every language; the Arabic site reads right to left, fits
 and laptops, and passes axe-core with the banner and with the settings dialog open."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from consent.models import ConsentRecord, ShownTexts
 from publications.seed import load_seed_content
+from tests.accessibility import assert_axe_clean
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("consent_seed")]
 
@@ -68,16 +68,14 @@ def test_arabic_pages_read_right_to_left_fit_the_screen_and_pass_axe(
             expect(page.locator("html")).to_have_attribute("lang", "ar")
             assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
             assert overflow(page) <= 0
-            results = Axe().run(page)
-            assert results.violations_count == 0, results.generate_report()
+            assert_axe_clean(page)
 
             page.locator("#consent-banner").get_by_role("button", name="تخصيص").click()
             dialog = page.locator("#consent-dialog")
             expect(dialog).to_be_visible()
             expect(dialog.get_by_role("heading")).to_have_text("إعدادات ملفات تعريف الارتباط")
             assert overflow(page) <= 0
-            results = Axe().run(page)
-            assert results.violations_count == 0, results.generate_report()
+            assert_axe_clean(page)
 
 
 @pytest.mark.presentation
@@ -105,9 +103,7 @@ def test_french_spanish_russian_and_chinese_pages_pass_axe_with_the_banner_and_t
             for path in ("/", "/publications/", "/publication/international-ai-safety-report-2025/", "/privacy/"):
                 page.goto(f"{live_server.url}/{language}{path}")
                 expect(page.locator("html")).to_have_attribute("lang", language)
-                results = Axe().run(page)
-                assert results.violations_count == 0, (path, results.generate_report())
+                assert_axe_clean(page, path)
             page.locator("#consent-banner [data-consent-open]").click()
             expect(page.locator("#consent-dialog")).to_be_visible()
-            results = Axe().run(page)
-            assert results.violations_count == 0, results.generate_report()
+            assert_axe_clean(page)

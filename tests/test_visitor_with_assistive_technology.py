@@ -1,9 +1,9 @@
 """Pages checked with axe-core in real Chromium, at phone and desktop widths."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from publications.seed import load_seed_content
+from tests.accessibility import assert_axe_clean
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.presentation]
 
@@ -16,5 +16,4 @@ def test_axe_finds_no_accessibility_violations(live_server, page, path, width):
     load_seed_content()
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + path)
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_axe_clean(page)
