@@ -17,8 +17,8 @@ two static runs around it.
 On a shared 2-core machine wrk, nginx, Gunicorn, PostgreSQL and Redis share the CPU, and
 other processes take what they take: compare ratios, and a change only when it is larger
 than the spread. It also prints the CPU time the site's own processes spent per request
-(read from /proc, see bench/process_cpu.py), which other processes do not change: what one
-core carries. Loopback only; each wrk run lasts --duration seconds.
+(read from /proc, see bench/process_cpu.py), which other processes change less (but do
+change: compare runs made back to back): what one core carries. Loopback only; each wrk run lasts --duration seconds.
 
 wrk's p99 is corrected for coordinated omission: a request that took longer than the run's
 mean interval per connection counts as the requests that connection would have sent

@@ -90,6 +90,7 @@ def topology_run(options):
         origin = topology.url()
         with urllib.request.urlopen(origin + "/", timeout=10) as response:
             shown = re.search(r'name="shown" value="([^"]+)"', response.read().decode())[1]
+        idle_load = os.getloadavg()[0]
         cpu_before, client_before = topology_cpu(topology), time.process_time()
         statuses, seconds = send_posts(options, origin, shown, many_addresses=True)
         costs = per_request_ms(cpu_before, topology_cpu(topology), sum(statuses.values()))
@@ -100,7 +101,8 @@ def topology_run(options):
         f"nginx + {options.app_servers} app server(s) × {options.workers} workers, PostgreSQL",
         options, statuses, seconds, records, verify,
     )
-    print(f"CPU ms per decision:   {describe(costs)}")
+    print(f"CPU ms per decision:   {describe(costs)} (load average before the run: {idle_load:.2f}; "
+          "busy neighbours raise it, compare runs made back to back)")
     # The bench's own client runs on the same cores: what it takes is not the site's to use.
     print(f"the bench's client:    {client_ms:.2f} ms of CPU per decision (Python, same machine)")
     print(f"decisions/s one core carries (1 / all): {1000 / costs['all']:.0f}")

@@ -1,10 +1,15 @@
 """CPU time spent by the topology's own processes, read from /proc (Linux).
 
 On a machine shared with other work, requests per second say more about the neighbours
-than about the site; the CPU seconds the site's processes used per request do not. A bench
-reads `topology_cpu(topology)` before and after a run and divides the difference by the
-requests it made: what one request costs nginx, the app servers, PostgreSQL and Redis, and
-so what one core carries (1 / cost).
+than about the site; the CPU seconds the site's processes used per request say less, but
+not nothing: busy neighbours slow every instruction (shared caches, a busy sibling core),
+and on this machine the same code's consent decision cost 3.2 ms in one run and 6.5 ms in
+another within the hour, with load averages of 1.6 and 2.6 before them (the neighbours
+outside this machine's view do not show in it). Compare CPU figures between runs made
+back to back, alternating, as the benches' rounds do. A bench reads
+`topology_cpu(topology)` before and after a run and divides the difference by the requests
+it made: what one request costs nginx, the app servers, PostgreSQL and Redis, and so what
+one core carries (1 / cost).
 """
 
 import os
