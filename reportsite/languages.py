@@ -56,25 +56,23 @@ def _languages_changed(setting, **kwargs):
         _language_named.cache_clear()
 
 
-def page_in(path, language):
-    """`path` (with its query) as the same page in `language`, or None if it has none.
-
-    Works for any path that a view in the language-prefixed patterns answers: the URL is
-    resolved in the current language and reversed in the other one.
-    """
-    parts = urlsplit(path)
+def _page_at(path):
+    """The match of the view that answers `path` (no query) in the current language, or
+    None when no page of the site does (a 404, the admin)."""
     try:
-        match = resolve(parts.path)
+        match = resolve(path)
     except Resolver404:
         return None
-    if match.namespace == "admin":
-        return None
+    return None if match.namespace == "admin" else match
+
+
+def _path_in(match, language):
+    """The path of the page `match` found, in `language`, or None if it has none there."""
     with translation.override(language):
         try:
-            translated = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
         except NoReverseMatch:
             return None
-    return urlunsplit(("", "", translated, parts.query, ""))
 
 
 def _version(code, name, path, current):
@@ -88,18 +86,25 @@ def _version(code, name, path, current):
 
 
 def versions(path):
-    """`path` in every language, or [] when it is no page of the site (a 404, the admin).
+    """`path` (with its query) in every language, or [] when it is no page of the site (a
+    404, the admin) or has no version in one of them.
 
     Each version is a dict: ``code`` (``fr``), ``name`` (the language's name in itself),
     ``bidi`` (written right to left), ``path`` and ``current`` (the request's language).
+    The path is resolved once, in the request's language, and reversed in each language
+    (every page renders this twice: its language switcher and its hreflang links).
     """
+    parts = urlsplit(path)
+    match = _page_at(parts.path)
+    if match is None:
+        return []
     current = translation.get_language()
     pages = []
     for code, name in settings.LANGUAGES:
-        translated = page_in(path, code)
+        translated = _path_in(match, code)
         if translated is None:
             return []
-        pages.append(_version(code, name, translated, current))
+        pages.append(_version(code, name, urlunsplit(("", "", translated, parts.query, "")), current))
     return pages
 
 
