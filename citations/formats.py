@@ -211,10 +211,6 @@ def _style(name, locale):
     return CitationStylesStyle(str(STYLES_DIR / f"{name}.csl"), locale=locale, validate=False)
 
 
-def _format_item(item, style_name, language):
-    return _formatted(style_name, CSL_LOCALES.get(language, "en-GB"), json.dumps(item, sort_keys=True))
-
-
 @lru_cache(maxsize=4096)
 def _formatted(style_name, locale, item_json):
     """The item (as CSL-JSON text) in a style and locale. citeproc-py takes about 12 ms per
@@ -239,8 +235,9 @@ def _keep_only_emphasis(html):
 
 def formatted_citations(citable, language):
     """[(style, html)] in every shipped style, in the page's language."""
-    item = csl_item(citable)
-    return [(style, _format_item(item, style.name, language)) for style in STYLES]
+    item_json = json.dumps(csl_item(citable), sort_keys=True)
+    locale = CSL_LOCALES.get(language, "en-GB")
+    return [(style, _formatted(style.name, locale, item_json)) for style in STYLES]
 
 
 def plain_text(html):
